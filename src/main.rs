@@ -1,0 +1,3 @@
+//! The `regmail` command-line tool.
+
+fn main() {}
