@@ -1,3 +1,9 @@
-//! The `regmail` command-line tool.
+//! The `regmail` command-line tool: a thin layer of subcommands over the core library.
 
-fn main() {}
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}
