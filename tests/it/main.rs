@@ -1,1 +1,3 @@
 //! Integration tests of the core library, one module per area.
+
+mod sopp;
