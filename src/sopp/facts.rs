@@ -1,0 +1,855 @@
+//! The facts the engine needs about a message, and how each is inferred with its evidence.
+//!
+//! [`MessageFacts`] is the engine's input: what a parsed message says, with no mail
+//! parsing in this module. [`infer_facts`] turns it, the RPM directory, the settings and
+//! the business calendar into [`Fact`]s, each with a value, the evidence for it and
+//! whether the inference is certain enough to go unconfirmed. Which fact answers which
+//! SOPP question is decided by the tree, not here.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use jiff::Timestamp;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::clock::{self, BusinessClock};
+use super::directory::{Directory, DirectoryEntry};
+use super::identifiers::{self, Identifier, IdentifierKind, Location};
+
+/// The mailbox for single patient expanded-access INDs, SOPP 8119 V.B.3.
+pub const SPIND_MAILBOX: &str = "CBERSPIND@fda.hhs.gov";
+
+/// A fact about a message that the engine infers or the reviewer answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactKey {
+    /// Whether the message is regulatory (SOPP 8119 IV.G): `yes` or `no`.
+    Regulatory,
+    /// Whether the RPM of each named submission is in To or Cc (VI.C.6): `yes`, `no` or
+    /// `not-applicable`.
+    RpmAddressed,
+    /// Whether the message and its attachments can be read (VII.A.1): `yes` or `no`.
+    Readable,
+    /// The kind of communication (V.B.2 to V.B.4).
+    Kind,
+    /// Whether a SPIND subject follows V.B.3: `original`, `amendment` or `unlabelled`.
+    SpindSubject,
+    /// Whether the message arrived in business hours (V.B.3 NOTE): `business-hours` or
+    /// `after-hours`.
+    ReceiptHours,
+    /// Whether the attachments are "many or large" (V.B.4): `within-limits` or
+    /// `many-or-large`.
+    AttachmentVolume,
+    /// Whether the message was sent to the CBERSPIND mailbox: `yes` or `no`.
+    SentToSpindMailbox,
+    /// Whether the message is an emergency-use request: `initial`, `follow-up` or `none`.
+    EmergencyRequest,
+    /// Whether the message names a device submission under MDUFA: `yes` or `no`.
+    MdufaIdentifier,
+}
+
+impl FactKey {
+    /// Every fact, in the order they are reported.
+    pub const ALL: [FactKey; 10] = [
+        FactKey::Regulatory,
+        FactKey::RpmAddressed,
+        FactKey::Readable,
+        FactKey::Kind,
+        FactKey::SpindSubject,
+        FactKey::ReceiptHours,
+        FactKey::AttachmentVolume,
+        FactKey::SentToSpindMailbox,
+        FactKey::EmergencyRequest,
+        FactKey::MdufaIdentifier,
+    ];
+
+    /// Returns the values the inference can produce for this fact.
+    pub fn values(self) -> &'static [&'static str] {
+        match self {
+            FactKey::Regulatory
+            | FactKey::Readable
+            | FactKey::SentToSpindMailbox
+            | FactKey::MdufaIdentifier => &["yes", "no"],
+            FactKey::RpmAddressed => &["yes", "no", "not-applicable"],
+            FactKey::Kind => &[
+                "agreed",
+                "formal-submission",
+                "unsolicited",
+                "not-agreed",
+                "spind",
+                "emergency-initial",
+                "emergency-followup",
+                "mdufa",
+            ],
+            FactKey::SpindSubject => &["original", "amendment", "unlabelled"],
+            FactKey::ReceiptHours => &["business-hours", "after-hours"],
+            FactKey::AttachmentVolume => &["within-limits", "many-or-large"],
+            FactKey::EmergencyRequest => &["initial", "follow-up", "none"],
+        }
+    }
+
+    /// Returns the fact's name as written in answers and output (`rpm-addressed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKey::Regulatory => "regulatory",
+            FactKey::RpmAddressed => "rpm-addressed",
+            FactKey::Readable => "readable",
+            FactKey::Kind => "kind",
+            FactKey::SpindSubject => "spind-subject",
+            FactKey::ReceiptHours => "receipt-hours",
+            FactKey::AttachmentVolume => "attachment-volume",
+            FactKey::SentToSpindMailbox => "sent-to-spind-mailbox",
+            FactKey::EmergencyRequest => "emergency-request",
+            FactKey::MdufaIdentifier => "mdufa-identifier",
+        }
+    }
+
+    /// Parses a fact name as written in answers.
+    pub fn parse(name: &str) -> Option<FactKey> {
+        FactKey::ALL.into_iter().find(|key| key.as_str() == name)
+    }
+}
+
+impl fmt::Display for FactKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A sender or recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    /// The display name, if any.
+    pub name: Option<String>,
+    /// The address.
+    pub address: String,
+}
+
+impl Mailbox {
+    /// Builds a mailbox from an address with no display name.
+    pub fn address(address: &str) -> Mailbox {
+        Mailbox {
+            name: None,
+            address: address.to_owned(),
+        }
+    }
+
+    fn is(&self, address: &str) -> bool {
+        self.address.trim().eq_ignore_ascii_case(address.trim())
+    }
+}
+
+impl fmt::Display for Mailbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
+}
+
+/// The engine's input about one attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentFacts {
+    /// The file name, or an empty string when the part has none.
+    pub name: String,
+    /// The decoded size in bytes.
+    pub size: u64,
+    /// The MIME type (`application/pdf`).
+    pub mime: String,
+    /// Whether the attachment has no content.
+    pub empty: bool,
+    /// Whether the attachment could not be decoded (corrupt transfer encoding).
+    pub corrupt: bool,
+}
+
+/// Whether the message was encrypted, and whether it could be opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Encryption {
+    /// Not encrypted.
+    None,
+    /// Encrypted and decrypted; the facts describe the decrypted content.
+    Decrypted,
+    /// Encrypted with no key to open it.
+    NoKey {
+        /// The reason it could not be opened.
+        reason: String,
+    },
+}
+
+/// The engine's input: the content and headers of a parsed message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFacts {
+    /// The decoded subject.
+    pub subject: String,
+    /// The text body (HTML bodies converted to text).
+    pub body_text: String,
+    /// The attachments, in message order.
+    pub attachments: Vec<AttachmentFacts>,
+    /// The From addresses.
+    pub from: Vec<Mailbox>,
+    /// The To addresses.
+    pub to: Vec<Mailbox>,
+    /// The Cc addresses.
+    pub cc: Vec<Mailbox>,
+    /// The Bcc addresses, present only on the sender's or a Bcc recipient's copy.
+    pub bcc: Vec<Mailbox>,
+    /// When the message reached the FDA mail server (the newest `Received` header).
+    pub received_at: Timestamp,
+    /// Problems found while parsing, in words.
+    pub parse_problems: Vec<String>,
+    /// The encryption state.
+    pub encryption: Encryption,
+}
+
+impl MessageFacts {
+    /// Returns the identifiers in the subject, body and attachment names.
+    pub fn identifiers(&self) -> Vec<Identifier> {
+        identifiers::detect_in_message(
+            &self.subject,
+            &self.body_text,
+            self.attachments.iter().map(|a| a.name.as_str()),
+        )
+    }
+
+    fn addressed_to(&self, address: &str) -> Option<&'static str> {
+        if self.to.iter().any(|m| m.is(address)) {
+            Some("To")
+        } else if self.cc.iter().any(|m| m.is(address)) {
+            Some("Cc")
+        } else if self.bcc.iter().any(|m| m.is(address)) {
+            Some("Bcc")
+        } else {
+            None
+        }
+    }
+}
+
+/// Settings of the inference that the user may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// More attachments than this are "many" (SOPP 8119 V.B.4). Default 10.
+    pub max_attachments: usize,
+    /// A total attachment size above this many bytes is "large" (V.B.4). Default
+    /// 20,000,000 (20 MB).
+    pub max_attachment_bytes: u64,
+    /// The SPIND mailbox (V.B.3).
+    pub spind_mailbox: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            max_attachments: 10,
+            max_attachment_bytes: 20_000_000,
+            spind_mailbox: SPIND_MAILBOX.to_owned(),
+        }
+    }
+}
+
+/// One inferred fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    /// Which fact.
+    pub key: FactKey,
+    /// The inferred value, one of [`FactKey::values`].
+    pub value: String,
+    /// Why, in words the reviewer can check.
+    pub evidence: Vec<String>,
+    /// Whether the evidence settles the value. An uncertain fact that the tree asks about
+    /// is an open question for the reviewer.
+    pub certain: bool,
+}
+
+impl Fact {
+    fn new(key: FactKey, value: &str, certain: bool, evidence: Vec<String>) -> Fact {
+        debug_assert!(key.values().contains(&value), "{value} is a value of {key}");
+        Fact {
+            key,
+            value: value.to_owned(),
+            evidence,
+            certain,
+        }
+    }
+}
+
+/// Everything inferred from one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InferredFacts {
+    /// The identifiers found.
+    pub identifiers: Vec<Identifier>,
+    /// The directory entries of the submissions named.
+    pub rpms: Vec<DirectoryEntry>,
+    /// One fact per [`FactKey`], in [`FactKey::ALL`] order.
+    pub facts: Vec<Fact>,
+}
+
+impl InferredFacts {
+    /// Returns the fact for `key`.
+    pub fn get(&self, key: FactKey) -> &Fact {
+        self.facts
+            .iter()
+            .find(|fact| fact.key == key)
+            .expect("infer_facts produces every fact")
+    }
+}
+
+/// Infers every fact about `message`.
+pub fn infer_facts(
+    message: &MessageFacts,
+    directory: &Directory,
+    settings: &Settings,
+    clock: &dyn BusinessClock,
+) -> InferredFacts {
+    let identifiers = message.identifiers();
+    let rpms = directory_entries(&identifiers, directory);
+
+    let spind_mailbox = infer_spind_mailbox(message, settings);
+    let emergency = infer_emergency(message, &identifiers);
+    let mdufa = infer_mdufa(message, &identifiers);
+    let kind = infer_kind(message, &spind_mailbox, &emergency, &mdufa);
+    let facts = vec![
+        infer_regulatory(message, &identifiers, &spind_mailbox),
+        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox),
+        infer_readable(message),
+        kind,
+        infer_spind_subject(message, &identifiers),
+        infer_receipt_hours(message, clock),
+        infer_attachment_volume(message, settings),
+        spind_mailbox,
+        emergency,
+        mdufa,
+    ];
+    InferredFacts {
+        identifiers,
+        rpms,
+        facts,
+    }
+}
+
+fn directory_entries(identifiers: &[Identifier], directory: &Directory) -> Vec<DirectoryEntry> {
+    let mut entries: Vec<DirectoryEntry> = Vec::new();
+    for identifier in identifiers {
+        if let Some(entry) = directory.lookup(identifier) {
+            if !entries.iter().any(|e| e.application == entry.application) {
+                entries.push(entry.clone());
+            }
+        }
+    }
+    entries
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("fact patterns are valid")
+}
+
+/// Words that mark regulatory content when no identifier is present (IV.H: "Information
+/// related to products regulated by FDA, including product, manufacturing, and facility or
+/// company information, adverse events, compliance actions").
+static REGULATORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPIND|emergency\s+use|investigational|information\s+request|adverse\s+events?|clinical\s+hold|submissions?|amendments?|supplements?|labeling|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|3926|356h|3500A?)|biologics\s+license|manufacturing|compliance)\b|\b(?:BLA|IND|NDA|IDE|PMA|EUA|CMC)\b",
+    )
+});
+
+fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &Fact) -> Fact {
+    if !identifiers.is_empty() {
+        let evidence = identifiers
+            .iter()
+            .take(5)
+            .map(|i| format!("{} found in the {} ({:?}); an STN or other submission number makes an email regulatory (IV.G)", i.value, i.location, i.matched))
+            .collect();
+        return Fact::new(FactKey::Regulatory, "yes", true, evidence);
+    }
+    if spind.value == "yes" {
+        return Fact::new(
+            FactKey::Regulatory,
+            "yes",
+            true,
+            vec![format!(
+                "sent to {}, the mailbox for single patient expanded-access IND submissions (V.B.3)",
+                SPIND_MAILBOX
+            )],
+        );
+    }
+
+    let mut words: Vec<String> = Vec::new();
+    for text in [&message.subject, &message.body_text] {
+        for found in REGULATORY_WORDS.find_iter(text) {
+            let word = found.as_str().to_owned();
+            if !words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
+                words.push(word);
+            }
+        }
+    }
+    if !words.is_empty() {
+        return Fact::new(
+            FactKey::Regulatory,
+            "yes",
+            false,
+            vec![format!(
+                "no submission number, but regulatory terms: {}",
+                words.join(", ")
+            )],
+        );
+    }
+    if let Encryption::NoKey { .. } = message.encryption {
+        return Fact::new(
+            FactKey::Regulatory,
+            "yes",
+            false,
+            vec!["the content is encrypted and cannot be read; sponsors encrypt regulatory information (V.A)".to_owned()],
+        );
+    }
+    Fact::new(
+        FactKey::Regulatory,
+        "no",
+        false,
+        vec![
+            "no submission number and no regulatory terms in the subject, body or attachment names"
+                .to_owned(),
+        ],
+    )
+}
+
+fn infer_rpm_addressed(
+    message: &MessageFacts,
+    identifiers: &[Identifier],
+    rpms: &[DirectoryEntry],
+    spind: &Fact,
+) -> Fact {
+    if rpms.is_empty() {
+        if spind.value == "yes" {
+            return Fact::new(
+                FactKey::RpmAddressed,
+                "not-applicable",
+                true,
+                vec![format!("sent to {SPIND_MAILBOX}, the designated route for SPIND submissions (V.B.3), and no submission named is in the RPM directory")],
+            );
+        }
+        if identifiers.is_empty() {
+            return Fact::new(
+                FactKey::RpmAddressed,
+                "not-applicable",
+                true,
+                vec!["no submission is named, so there is no RPM to check".to_owned()],
+            );
+        }
+        let named: Vec<&str> = identifiers::distinct_values(identifiers);
+        return Fact::new(
+            FactKey::RpmAddressed,
+            "not-applicable",
+            false,
+            vec![format!(
+                "{} not in the RPM directory; add the submission with `regmail directory import` or answer rpm-addressed",
+                named.join(", ")
+            )],
+        );
+    }
+
+    let mut evidence = Vec::new();
+    let mut all_addressed = true;
+    for entry in rpms {
+        let rpm = format!(
+            "RPM {} <{}> of {}",
+            entry.rpm_name, entry.rpm_email, entry.application
+        );
+        match message.addressed_to(&entry.rpm_email) {
+            Some(field @ ("To" | "Cc")) => evidence.push(format!("{rpm} is in {field}")),
+            Some(_) => {
+                all_addressed = false;
+                evidence.push(format!(
+                    "{rpm} is only in Bcc, so the sponsor did not address the RPM (VI.C.6)"
+                ));
+            }
+            None => {
+                all_addressed = false;
+                evidence.push(format!("{rpm} is not in To or Cc"));
+            }
+        }
+    }
+    let value = if all_addressed { "yes" } else { "no" };
+    Fact::new(FactKey::RpmAddressed, value, true, evidence)
+}
+
+fn infer_readable(message: &MessageFacts) -> Fact {
+    let mut evidence = Vec::new();
+    let mut certain_failure = false;
+
+    if let Encryption::NoKey { reason } = &message.encryption {
+        certain_failure = true;
+        evidence.push(format!(
+            "the message is encrypted and cannot be opened: {reason}"
+        ));
+    }
+    for problem in &message.parse_problems {
+        evidence.push(format!("parse problem: {problem}"));
+    }
+    for attachment in &message.attachments {
+        let name = display_name(&attachment.name);
+        if attachment.empty {
+            certain_failure = true;
+            evidence.push(format!("attachment {name} is empty"));
+        }
+        if attachment.corrupt {
+            certain_failure = true;
+            evidence.push(format!("attachment {name} could not be decoded"));
+        }
+    }
+
+    if evidence.is_empty() {
+        let detail = match message.encryption {
+            Encryption::Decrypted => "decrypted; the text and every attachment decoded",
+            _ => "the text and every attachment decoded",
+        };
+        return Fact::new(FactKey::Readable, "yes", true, vec![detail.to_owned()]);
+    }
+    // Parse problems alone may be harmless (a malformed optional header), so they leave
+    // the answer to the reviewer. A missing key or a broken attachment settles it.
+    Fact::new(FactKey::Readable, "no", certain_failure, evidence)
+}
+
+fn display_name(name: &str) -> String {
+    if name.is_empty() {
+        "(unnamed)".to_owned()
+    } else {
+        format!("{name:?}")
+    }
+}
+
+fn infer_spind_mailbox(message: &MessageFacts, settings: &Settings) -> Fact {
+    match message.addressed_to(&settings.spind_mailbox) {
+        Some(field) => Fact::new(
+            FactKey::SentToSpindMailbox,
+            "yes",
+            true,
+            vec![format!("{} is in {field}", settings.spind_mailbox)],
+        ),
+        None => Fact::new(
+            FactKey::SentToSpindMailbox,
+            "no",
+            true,
+            vec![format!("{} is not a recipient", settings.spind_mailbox)],
+        ),
+    }
+}
+
+static EMERGENCY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\bemergency[\s-]+use\b|\bemergency\s+(?:IND|request)\b|\beIND\b"));
+static FOLLOW_UP: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)\bfollow[\s-]?ups?\b|\bamendments?\b|\bupdates?\b|\badditional\s+information\b")
+});
+static INITIAL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\binitial\b|\bnew\s+request\b|\bfirst\s+request\b"));
+
+/// Emergency Use Authorizations (V.A.1.a.iii) are not emergency-use requests for a patient.
+static EUA_NAME: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(?:pre-?)?emergency[\s-]+use\s+authori[sz]ations?\b"));
+
+fn infer_emergency(message: &MessageFacts, identifiers: &[Identifier]) -> Fact {
+    let text = format!("{}\n{}", message.subject, message.body_text);
+    let text = EUA_NAME.replace_all(&text, "EUA");
+    let Some(found) = EMERGENCY.find(&text) else {
+        return Fact::new(
+            FactKey::EmergencyRequest,
+            "none",
+            true,
+            vec!["no mention of emergency use".to_owned()],
+        );
+    };
+    let mention = format!("mentions {:?}", found.as_str());
+
+    // A follow-up carries the IND assigned to the initial request, or says it follows up.
+    let ind = identifiers
+        .iter()
+        .find(|i| i.kind == IdentifierKind::Ind && i.location == Location::Subject);
+    if let Some(ind) = ind {
+        return Fact::new(
+            FactKey::EmergencyRequest,
+            "follow-up",
+            true,
+            vec![mention, format!("the subject carries {}", ind.value)],
+        );
+    }
+    if let Some(word) = FOLLOW_UP.find(&text) {
+        return Fact::new(
+            FactKey::EmergencyRequest,
+            "follow-up",
+            true,
+            vec![mention, format!("says {:?}", word.as_str())],
+        );
+    }
+    if let Some(word) = INITIAL.find(&text) {
+        return Fact::new(
+            FactKey::EmergencyRequest,
+            "initial",
+            true,
+            vec![mention, format!("says {:?}", word.as_str())],
+        );
+    }
+    Fact::new(
+        FactKey::EmergencyRequest,
+        "initial",
+        false,
+        vec![
+            mention,
+            "no IND number and no sign of a follow-up".to_owned(),
+        ],
+    )
+}
+
+static DEVICE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\beCopy\b|\bMDUFA\b|510\(k\)|\bde\s+novo\b|premarket\s+(?:notification|approval)|\bIVD\b|in\s+vitro\s+diagnostic|\bmedical\s+device\b",
+    )
+});
+
+fn infer_mdufa(message: &MessageFacts, identifiers: &[Identifier]) -> Fact {
+    let devices: Vec<&str> = identifiers
+        .iter()
+        .filter(|i| i.kind.is_device())
+        .map(|i| i.value.as_str())
+        .collect();
+    if !devices.is_empty() {
+        return Fact::new(
+            FactKey::MdufaIdentifier,
+            "yes",
+            true,
+            vec![format!("device submission {} (V.B.4)", devices.join(", "))],
+        );
+    }
+    let text = format!("{}\n{}", message.subject, message.body_text);
+    if let Some(word) = DEVICE_WORDS.find(&text) {
+        return Fact::new(
+            FactKey::MdufaIdentifier,
+            "yes",
+            false,
+            vec![format!(
+                "no device submission number, but mentions {:?}",
+                word.as_str()
+            )],
+        );
+    }
+    Fact::new(
+        FactKey::MdufaIdentifier,
+        "no",
+        true,
+        vec!["no device submission number and no device terms".to_owned()],
+    )
+}
+
+static SPIND_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\bSPINDs?\b|\bexpanded[\s-]+access\b|\bsingle[\s-]+patient\b|\bindividual[\s-]+patient\b|Form\s+(?:FDA\s+)?3926\b",
+    )
+});
+static FORMAL_SUBMISSION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(?:new|original|initial)\s+(?:BLA|IND|NDA|biologics\s+license\s+application|marketing\s+application)\b|\b(?:BLA|IND)\s+submission\b|\beCTD\b",
+    )
+});
+static AGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\bas\s+agreed\b|\bagreed\s+(?:by|via|over)\s+e-?mail\b|\bagreed\s+to\s+receive\b|\bas\s+(?:you\s+)?requested\b|\byou\s+(?:asked\s+for|requested)\b|\bper\s+your\s+request\b|\bresponse\s+to\s+(?:the\s+)?(?:information\s+request|IR)\b",
+    )
+});
+
+fn infer_kind(message: &MessageFacts, spind: &Fact, emergency: &Fact, mdufa: &Fact) -> Fact {
+    let text = format!("{}\n{}", message.subject, message.body_text);
+    let to_mailbox = spind.value == "yes";
+
+    match emergency.value.as_str() {
+        "initial" => {
+            let mut evidence = emergency.evidence.clone();
+            evidence.push("initial emergency-use requests go to OCOD or the Emergency Call Center, not CBERSPIND (V.B.3 NOTE)".to_owned());
+            return Fact::new(
+                FactKey::Kind,
+                "emergency-initial",
+                emergency.certain,
+                evidence,
+            );
+        }
+        "follow-up" => {
+            let mut evidence = emergency.evidence.clone();
+            evidence.push(
+                "follow-up submissions for emergency use may come by email (V.B.3 NOTE)".to_owned(),
+            );
+            return Fact::new(
+                FactKey::Kind,
+                "emergency-followup",
+                emergency.certain,
+                evidence,
+            );
+        }
+        _ => {}
+    }
+
+    let spind_word = SPIND_WORDS.find(&text);
+    if to_mailbox || spind_word.is_some() {
+        let mut evidence = Vec::new();
+        if to_mailbox {
+            evidence.push(format!("sent to {SPIND_MAILBOX}"));
+        }
+        if let Some(word) = spind_word {
+            evidence.push(format!("mentions {:?}", word.as_str()));
+        }
+        let certain = to_mailbox || message.subject.to_ascii_uppercase().contains("SPIND");
+        return Fact::new(FactKey::Kind, "spind", certain, evidence);
+    }
+
+    if mdufa.value == "yes" {
+        let mut evidence = mdufa.evidence.clone();
+        evidence.push(
+            "prior agreement to receive device email is implicit in the eCopy program (V.B.4)"
+                .to_owned(),
+        );
+        return Fact::new(FactKey::Kind, "mdufa", mdufa.certain, evidence);
+    }
+
+    if let Some(word) = FORMAL_SUBMISSION.find(&text) {
+        return Fact::new(
+            FactKey::Kind,
+            "formal-submission",
+            false,
+            vec![format!(
+                "mentions {:?}; formal submissions are not accepted by email (V.B.2)",
+                word.as_str()
+            )],
+        );
+    }
+    if let Some(word) = AGREEMENT.find(&text) {
+        return Fact::new(
+            FactKey::Kind,
+            "agreed",
+            false,
+            vec![format!(
+                "says {:?}; confirm that FDA agreed to receive this by email (VII.A.3)",
+                word.as_str()
+            )],
+        );
+    }
+    Fact::new(
+        FactKey::Kind,
+        "unsolicited",
+        false,
+        vec!["nothing in the message shows that FDA requested or agreed to receive it by email (V.B.2)".to_owned()],
+    )
+}
+
+static ORIGINAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\boriginal\s+(?:submission\s+)?SPIND\b|\bnew\s+(?:SPIND|request)\b|\bSPIND\s+(?:original|new\s+request)\b",
+    )
+});
+static AMENDMENT_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\bamendments?\b|\bfollow[\s-]?ups?\b|\bupdates?\b"));
+
+fn infer_spind_subject(message: &MessageFacts, identifiers: &[Identifier]) -> Fact {
+    if let Some(found) = ORIGINAL_SUBJECT.find(&message.subject) {
+        return Fact::new(
+            FactKey::SpindSubject,
+            "original",
+            true,
+            vec![format!(
+                "the subject marks a new request: {:?}",
+                found.as_str()
+            )],
+        );
+    }
+    let ind = identifiers
+        .iter()
+        .find(|i| i.kind == IdentifierKind::Ind && i.location == Location::Subject);
+    if let Some(ind) = ind {
+        return Fact::new(
+            FactKey::SpindSubject,
+            "amendment",
+            true,
+            vec![format!("the subject carries {}", ind.value)],
+        );
+    }
+    if let Some(found) = AMENDMENT_SUBJECT.find(&message.subject) {
+        let mut evidence = vec![format!(
+            "the subject says {:?} but carries no IND number",
+            found.as_str()
+        )];
+        if let Some(ind) = identifiers.iter().find(|i| i.kind == IdentifierKind::Ind) {
+            evidence.push(format!(
+                "{} appears in the {} only",
+                ind.value, ind.location
+            ));
+        }
+        return Fact::new(FactKey::SpindSubject, "unlabelled", true, evidence);
+    }
+    Fact::new(
+        FactKey::SpindSubject,
+        "unlabelled",
+        false,
+        vec!["the subject marks neither a new request nor an IND amendment".to_owned()],
+    )
+}
+
+fn infer_receipt_hours(message: &MessageFacts, clock: &dyn BusinessClock) -> Fact {
+    let local = clock::in_business_zone(message.received_at);
+    let when = format!(
+        "received {} ({})",
+        local.strftime("%a %Y-%m-%d %H:%M %Z"),
+        clock::TIME_ZONE
+    );
+    if clock.is_business_hours(message.received_at) {
+        Fact::new(
+            FactKey::ReceiptHours,
+            "business-hours",
+            true,
+            vec![format!(
+                "{when}, within 8:00 AM - 4:30 PM ET on a business day"
+            )],
+        )
+    } else {
+        Fact::new(
+            FactKey::ReceiptHours,
+            "after-hours",
+            true,
+            vec![format!("{when}, after hours, on a weekend or on a holiday")],
+        )
+    }
+}
+
+fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact {
+    let count = message.attachments.len();
+    let total: u64 = message.attachments.iter().map(|a| a.size).sum();
+    let size = format!("{count} attachments, {total} bytes in total");
+    let mut reasons = Vec::new();
+    if count > settings.max_attachments {
+        reasons.push(format!(
+            "more than {} attachments (\"many\")",
+            settings.max_attachments
+        ));
+    }
+    if total > settings.max_attachment_bytes {
+        reasons.push(format!(
+            "more than {} bytes in total (\"large\")",
+            settings.max_attachment_bytes
+        ));
+    }
+    if reasons.is_empty() {
+        Fact::new(
+            FactKey::AttachmentVolume,
+            "within-limits",
+            true,
+            vec![format!(
+                "{size}; limits are {} attachments and {} bytes",
+                settings.max_attachments, settings.max_attachment_bytes
+            )],
+        )
+    } else {
+        Fact::new(
+            FactKey::AttachmentVolume,
+            "many-or-large",
+            true,
+            vec![format!("{size}: {}", reasons.join(" and "))],
+        )
+    }
+}

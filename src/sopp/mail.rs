@@ -1,0 +1,159 @@
+//! Builds [`MessageFacts`] from a message parsed by `mail-parser`.
+//!
+//! This is the one place the procedure touches MIME. S/MIME decryption is not done here:
+//! an enveloped message is reported as encrypted with no key, and the caller that can
+//! decrypt passes the decrypted message instead and sets [`Encryption::Decrypted`].
+
+use jiff::Timestamp;
+use mail_parser::{Address, MessageParser, MimeHeaders};
+
+use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts};
+
+/// Errors building message facts.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MailError {
+    /// The bytes are not a MIME message.
+    #[error("the message could not be parsed as MIME; check that the file is an RFC 5322 message (.eml)")]
+    Unparsable,
+    /// Neither a `Received` header nor a `Date` header gives the receipt time.
+    #[error("the message has no Received or Date header with a valid date, so its receipt time is unknown")]
+    NoReceiptTime,
+}
+
+/// Parses `raw` and builds its facts; see [`facts_from_message`].
+///
+/// # Errors
+///
+/// Returns [`MailError::Unparsable`] when the bytes are not a message and
+/// [`MailError::NoReceiptTime`] when no header dates it.
+pub fn facts_from_eml(raw: &[u8]) -> Result<MessageFacts, MailError> {
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or(MailError::Unparsable)?;
+    facts_from_message(&message)
+}
+
+/// Builds the facts of a parsed message.
+///
+/// The receipt time is the date of the newest (topmost) dated `Received` header, because
+/// that is when the FDA mail server took the message. The sender's `Date` is used only
+/// when no `Received` header is dated.
+///
+/// # Errors
+///
+/// Returns [`MailError::NoReceiptTime`] when neither header gives a date.
+pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageFacts, MailError> {
+    let received = message
+        .received_all()
+        .find_map(|received| received.date())
+        .or_else(|| message.date().cloned())
+        .ok_or(MailError::NoReceiptTime)?;
+    let received_at =
+        Timestamp::from_second(received.to_timestamp()).map_err(|_| MailError::NoReceiptTime)?;
+
+    let encryption = encryption_state(message);
+    let encrypted = matches!(encryption, Encryption::NoKey { .. });
+    let mut parse_problems = Vec::new();
+
+    let mut body_text = String::new();
+    for (index, part) in message.text_bodies().enumerate() {
+        if part.is_encoding_problem {
+            parse_problems.push(format!(
+                "text body {} has a transfer-encoding problem",
+                index + 1
+            ));
+        }
+        if let Some(text) = message.body_text(index) {
+            if !body_text.is_empty() {
+                body_text.push('\n');
+            }
+            body_text.push_str(&text);
+        }
+    }
+
+    // The envelope of an encrypted message is the whole message, not an attachment.
+    let attachments: Vec<AttachmentFacts> = if encrypted {
+        Vec::new()
+    } else {
+        message.attachments().map(attachment_facts).collect()
+    };
+    if !encrypted && body_text.trim().is_empty() && attachments.is_empty() {
+        parse_problems.push("the message has no text and no attachments".to_owned());
+    }
+
+    Ok(MessageFacts {
+        subject: message.subject().unwrap_or_default().to_owned(),
+        body_text,
+        attachments,
+        from: mailboxes(message.from()),
+        to: message.all_to().flat_map(|a| mailboxes(Some(a))).collect(),
+        cc: message.all_cc().flat_map(|a| mailboxes(Some(a))).collect(),
+        bcc: message.all_bcc().flat_map(|a| mailboxes(Some(a))).collect(),
+        received_at,
+        parse_problems,
+        encryption,
+    })
+}
+
+fn attachment_facts(part: &mail_parser::MessagePart<'_>) -> AttachmentFacts {
+    let mime = part
+        .content_type()
+        .map(|ct| match ct.subtype() {
+            Some(subtype) => format!("{}/{subtype}", ct.ctype()),
+            None => ct.ctype().to_owned(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".to_owned())
+        .to_ascii_lowercase();
+    let contents = part.contents();
+    AttachmentFacts {
+        name: part.attachment_name().unwrap_or_default().to_owned(),
+        size: contents.len() as u64,
+        mime,
+        empty: contents.is_empty(),
+        corrupt: part.is_encoding_problem,
+    }
+}
+
+/// Returns [`Encryption::NoKey`] for an S/MIME enveloped message (RFC 8551 3.3), which
+/// this module cannot open.
+fn encryption_state(message: &mail_parser::Message<'_>) -> Encryption {
+    let Some(content_type) = message.root_part().content_type() else {
+        return Encryption::None;
+    };
+    let subtype = content_type
+        .subtype()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let is_pkcs7 = content_type.ctype().eq_ignore_ascii_case("application")
+        && (subtype == "pkcs7-mime" || subtype == "x-pkcs7-mime");
+    if !is_pkcs7 {
+        return Encryption::None;
+    }
+    let smime_type = content_type
+        .attribute("smime-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // An opaque signed message is also pkcs7-mime but carries readable content.
+    if smime_type == "signed-data" || smime_type == "certs-only" {
+        return Encryption::None;
+    }
+    Encryption::NoKey {
+        reason: "S/MIME enveloped data, and no decryption key is configured".to_owned(),
+    }
+}
+
+fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
+    let Some(address) = address else {
+        return Vec::new();
+    };
+    address
+        .iter()
+        .filter_map(|addr| {
+            let email = addr.address.as_deref()?.trim();
+            Some(Mailbox {
+                name: addr.name.as_deref().map(str::to_owned),
+                address: email.to_owned(),
+            })
+        })
+        .collect()
+}
