@@ -40,18 +40,35 @@ pub enum Command {
     Raw(mail::RawArgs),
 }
 
+/// Where the last panic happened, recorded by the panic hook for the one error line the
+/// command prints.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
 /// Parses the command line, runs the subcommand and maps errors to an exit code.
 pub fn main() -> ExitCode {
+    // A panic is reported once, in plain words, by the catch below. The core also catches
+    // panics of the MIME parser on single messages (and quarantines them), which must not
+    // print anything.
     std::panic::set_hook(Box::new(|info| {
         let location = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!("error: internal error{location}; please report it with the command you ran");
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = location;
+        }
     }));
     let cli = Cli::parse();
     init_logging(cli.quiet);
-    match run(cli) {
+    let Ok(result) = std::panic::catch_unwind(|| run(cli)) else {
+        let location = LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut last| last.take())
+            .unwrap_or_default();
+        eprintln!("error: internal error at {location}; please report it with the command you ran");
+        return ExitCode::from(101);
+    };
+    match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

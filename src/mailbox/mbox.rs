@@ -7,10 +7,12 @@
 //! - mboxcl and mboxcl2: a `Content-Length` header gives the body length, and the body may
 //!   hold unescaped `From ` lines. When the length lands exactly on the next separator
 //!   (or the end of the file), the body is taken verbatim.
-//! - Separator lines: `From sender date` (asctime date) as written by MTAs, and the bare
-//!   `From -` or `From ` lines some Mozilla and Outlook exports write. A bare line counts as
-//!   a separator only after a blank line (or where a `Content-Length` body ends), so that an
-//!   unescaped `From ` sentence inside a body does not split the message.
+//! - Separator lines: `From sender date` (asctime date) as written by MTAs, and Mozilla's
+//!   `From -` with or without a date, count wherever they stand. A bare `From ` or
+//!   `From sender` line counts only after a blank line (or where a `Content-Length` body
+//!   ends), so that an unescaped `From ` line inside a body does not split the message.
+//!   `Content-Length` values are often wrong in old exports, so a dated separator past the
+//!   declared end still splits.
 //!
 //! LF and CRLF files are both read; line endings are kept as they are.
 
@@ -50,9 +52,9 @@ pub struct MboxReader {
 /// How strongly a `From ` line looks like a separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Separator {
-    /// `From sender date`, with a time of day and a four-digit year.
+    /// `From sender date`, with a time of day and a four-digit year, or Mozilla's `From -`.
     Dated,
-    /// `From `, `From -` or `From sender` alone.
+    /// `From ` or `From sender` alone.
     Bare,
 }
 
@@ -262,8 +264,12 @@ fn parse_content_length(line: &[u8]) -> Option<usize> {
 /// `From Russia with love`.
 fn classify_separator(line: &[u8]) -> Option<Separator> {
     let rest = line.strip_prefix(b"From ")?.trim_ascii();
-    if rest.is_empty() || rest == b"-" {
+    if rest.is_empty() {
         return Some(Separator::Bare);
+    }
+    // Mozilla clients write `From - ` with or without a date; prose never has a lone dash.
+    if rest == b"-" {
+        return Some(Separator::Dated);
     }
     let Some(space) = rest.iter().position(|b| b.is_ascii_whitespace()) else {
         return Some(Separator::Bare);
@@ -318,7 +324,7 @@ mod tests {
                 b"From - Mon Jun  3 12:50:27 1996\r\n",
                 Some(Separator::Dated),
             ),
-            ("mozilla bare dash", b"From - \n", Some(Separator::Bare)),
+            ("mozilla bare dash", b"From - \n", Some(Separator::Dated)),
             ("bare", b"From \n", Some(Separator::Bare)),
             (
                 "sender only",

@@ -13,10 +13,25 @@ pub(crate) fn decode(label: &str, bytes: &[u8]) -> Option<String> {
     let label = label.trim().trim_matches('"');
     // RFC 2231 section 5 allows a language suffix: `utf-8*en`.
     let label = label.split('*').next().unwrap_or(label);
-    if bytes.is_ascii() {
+    let lower = label.to_ascii_lowercase();
+    // UTF-7 and ISO-2022 text is all ASCII bytes, so only labels known to be ASCII
+    // supersets may take the shortcut.
+    if bytes.is_ascii()
+        && !lower.starts_with("utf-7")
+        && !lower.starts_with("utf7")
+        && !lower.starts_with("iso-2022")
+    {
         return Some(String::from_utf8_lossy(bytes).into_owned());
     }
-    let lower = label.to_ascii_lowercase();
+    // Microsoft code page names that the WHATWG list lacks.
+    let lower = match lower.as_str() {
+        "cp932" | "ms932" | "ms_kanji" | "windows-932" => "shift_jis".to_string(),
+        "cp936" | "ms936" | "windows-936" => "gbk".to_string(),
+        "cp949" | "ms949" | "windows-949" => "euc-kr".to_string(),
+        "cp950" | "ms950" | "windows-950" => "big5".to_string(),
+        "utf-7" | "utf7" | "unicode-1-1-utf-7" => "utf_7".to_string(),
+        _ => lower,
+    };
     if matches!(
         lower.as_str(),
         "us-ascii" | "ascii" | "us_ascii" | "ansi_x3.4-1968" | ""
@@ -63,6 +78,9 @@ mod tests {
             ),
             ("language suffix", "UTF-8*en", "ü".as_bytes(), Some("ü")),
             ("shift_jis", "shift_jis", b"\x93\xfa\x96\x7b", Some("日本")),
+            ("cp932 alias", "cp932", b"\x82\xb1", Some("こ")),
+            ("utf-7", "utf-7", b"Fr+APY-sche", Some("Fr\u{f6}sche")),
+            ("iso-2022-jp", "iso-2022-jp", b"\x1b$B$3\x1b(B", Some("こ")),
             ("unknown", "x-no-such-charset", b"\xff", None),
         ];
         for (name, label, bytes, expected) in cases {

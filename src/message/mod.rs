@@ -134,6 +134,7 @@ pub enum Parsed {
 /// Parses `bytes` as an RFC 5322 message. `envelope` is the mbox `From ` line text, used
 /// for the receipt time when no `Received` header has a date.
 pub fn parse(bytes: &[u8], envelope: Option<&str>) -> Parsed {
+    let bytes = strip_envelope_line(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Parsed::Quarantined {
             reason: "empty message: no header fields and no body".into(),
@@ -354,36 +355,76 @@ fn attachment(
         .unwrap_or_else(|| "application/octet-stream".to_string())
         .to_ascii_lowercase();
 
-    let mut contents = std::borrow::Cow::Borrowed(part.contents());
-    if part.is_encoding_problem {
-        let encoding = raw_header(HeaderName::ContentTransferEncoding)
-            .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        let body = raw
-            .get(part.offset_body as usize..part.offset_end as usize)
-            .unwrap_or_default();
-        let recovered = match encoding.as_str() {
-            "base64" => Some(transfer::decode_base64(body)),
-            "quoted-printable" => Some(transfer::decode_quoted_printable(body)),
-            _ => None,
-        };
-        let label = name.as_deref().unwrap_or("unnamed");
-        match recovered {
-            Some(bytes) => {
-                warnings.push(format!(
-                    "attachment {index} ({label}) ends without its closing MIME boundary; decoded leniently"
-                ));
-                contents = std::borrow::Cow::Owned(bytes);
-            }
-            None => warnings.push(format!("attachment {index} ({label}) could not be decoded")),
-        }
-    }
+    let label = name.as_deref().unwrap_or("unnamed");
+    let contents = decoded_contents(raw, part, |problem| {
+        warnings.push(format!("attachment {index} ({label}) {problem}"));
+    });
     let contents: &[u8] = &contents;
     Attachment {
         name,
         mime_type,
         size: contents.len() as u64,
         sha256: sha256_hex(contents),
+    }
+}
+
+/// Returns the content of a part after transfer decoding. A part the parser could not
+/// decode (typically because its closing boundary is missing) is decoded leniently from
+/// its raw body; `report` receives a description of the problem.
+fn decoded_contents<'a>(
+    raw: &'a [u8],
+    part: &'a mail_parser::MessagePart<'_>,
+    mut report: impl FnMut(&str),
+) -> std::borrow::Cow<'a, [u8]> {
+    if !part.is_encoding_problem {
+        return std::borrow::Cow::Borrowed(part.contents());
+    }
+    let encoding = part
+        .headers
+        .iter()
+        .find(|h| h.name == HeaderName::ContentTransferEncoding)
+        .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let body = raw
+        .get(part.offset_body as usize..part.offset_end as usize)
+        .unwrap_or_default();
+    match encoding.as_str() {
+        "base64" => {
+            report("ends without its closing MIME boundary; decoded leniently");
+            std::borrow::Cow::Owned(transfer::decode_base64(body))
+        }
+        "quoted-printable" => {
+            report("ends without its closing MIME boundary; decoded leniently");
+            std::borrow::Cow::Owned(transfer::decode_quoted_printable(body))
+        }
+        _ => {
+            report("could not be decoded");
+            std::borrow::Cow::Borrowed(part.contents())
+        }
+    }
+}
+
+/// Returns the decoded content of top-level attachment `index` (in the order of
+/// [`ParsedMessage::attachments`]) of the message in `bytes`, or `None` when there is no
+/// such attachment.
+pub fn attachment_contents(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
+    let bytes = strip_envelope_line(bytes);
+    let message = MessageParser::default().parse(bytes)?;
+    let part = message.attachments().nth(index)?;
+    Some(decoded_contents(message.raw_message(), part, |_| {}).into_owned())
+}
+
+/// Skips a leading mbox-style `From ` envelope line, which some clients write at the top
+/// of a saved `.eml`. No header field starts with `From ` (the header is `From:`), so the
+/// line cannot be part of the message.
+fn strip_envelope_line(bytes: &[u8]) -> &[u8] {
+    if !bytes.starts_with(b"From ") {
+        return bytes;
+    }
+    match memchr::memchr(b'\n', bytes) {
+        Some(end) => &bytes[end + 1..],
+        None => &bytes[bytes.len()..],
     }
 }
 
