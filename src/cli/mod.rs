@@ -40,8 +40,8 @@ pub enum Command {
     Raw(mail::RawArgs),
 }
 
-/// Where the last panic happened, recorded by the panic hook for the one error line the
-/// command prints.
+/// Location of the last panic, recorded by the panic hook for the single error line that
+/// the command prints.
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Parses the command line, runs the subcommand and maps errors to an exit code.

@@ -38,7 +38,7 @@ impl std::fmt::Display for Mailbox {
     }
 }
 
-/// Which evidence gave the receipt time.
+/// The evidence a receipt time was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReceiptSource {

@@ -117,3 +117,59 @@ fn errors_name_the_value_and_exit_non_zero() {
         assert!(!stderr.contains("panicked"), "{name}: panic printed");
     }
 }
+
+#[test]
+fn killed_import_rerun_completes() {
+    const MESSAGES: usize = 20_000;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let mbox_path = dir.path().join("big.mbox");
+    let mut mbox = Vec::new();
+    for i in 0..MESSAGES {
+        mbox.extend_from_slice(
+            format!(
+                "From sender@acmebio.example Tue Mar  4 10:15:00 2025\n\
+                 Message-ID: <m{i}@acmebio.example>\n\
+                 From: sender@acmebio.example\n\
+                 Subject: message {i} about STN 125742/0\n\n\
+                 Body of message {i}, long enough to take a little time to index.\n\n"
+            )
+            .as_bytes(),
+        );
+    }
+    std::fs::write(&mbox_path, &mbox).expect("write mbox");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_regmail"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "--quiet"])
+        .arg(&mbox_path)
+        .spawn()
+        .expect("start import");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    // SIGKILL: no chance to clean up, as after a crash or a power button.
+    child.kill().expect("kill import");
+    child.wait().expect("reap import");
+
+    let store = regmail::store::Store::open(&db).expect("store opens after a kill");
+    let check: String = store
+        .connection()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok");
+    let partial = store.message_count().expect("count");
+    drop(store);
+
+    let report = json(&regmail(
+        &db,
+        &["import", mbox_path.to_str().expect("utf-8"), "--json"],
+    ));
+    assert_eq!(report["found"], MESSAGES);
+    assert_eq!(report["duplicates"], partial);
+    assert_eq!(
+        report["imported"].as_u64().expect("imported") + partial,
+        MESSAGES as u64
+    );
+    let store = regmail::store::Store::open(&db).expect("reopen");
+    assert_eq!(store.message_count().expect("count"), MESSAGES as u64);
+}

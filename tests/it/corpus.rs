@@ -8,9 +8,9 @@ use regmail::store::Store;
 
 use crate::{corpus_dir, import_into, memory_store};
 
-/// Checks that every stored copy of every message matches its source bytes: the whole
-/// file for `.eml` and Maildir, and for mbox the bytes right after the `From ` line at the
-/// recorded offset (none of the corpus mboxes has `>From ` escapes to undo).
+/// Checks that every stored copy of every message matches its source bytes. For `.eml`
+/// and Maildir that is the whole file. For mbox it is the bytes right after the `From `
+/// line at the recorded offset, because none of the corpus mboxes has `>From ` escapes.
 fn assert_byte_exact(store: &Store, count: u64) {
     for id in 1..=count as i64 {
         let stored = store.message(id).expect("stored message");

@@ -10,15 +10,16 @@ use std::path::{Path, PathBuf};
 use regmail::import::{ImportOptions, ImportReport};
 use regmail::store::Store;
 
-/// The repository's own fixtures.
+/// Returns the path of a fixture under `tests/fixtures`.
 pub fn fixture(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(relative)
 }
 
-/// The third-party corpus, read in place: `REGMAIL_CORPUS`, or `../shared/corpus` beside
-/// the repository. A missing corpus fails the test run rather than skipping.
+/// Returns the folder of the third-party mail corpus, which is read in place:
+/// `REGMAIL_CORPUS`, or `../shared/corpus` beside the repository. A missing corpus fails
+/// the test run instead of skipping it.
 pub fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("REGMAIL_CORPUS")
         .map(PathBuf::from)
@@ -42,7 +43,7 @@ pub fn import_with(store: &mut Store, paths: &[PathBuf], options: ImportOptions)
     regmail::import::run(store, plan, options, &mut |_| {}).expect("import")
 }
 
-/// A fresh in-memory store.
+/// Opens a fresh in-memory store.
 pub fn memory_store() -> Store {
     Store::open_in_memory().expect("open in-memory store")
 }
