@@ -8,4 +8,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod import;
+pub mod mailbox;
+pub mod message;
 pub mod sopp;
+pub mod store;

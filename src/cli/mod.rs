@@ -1,16 +1,19 @@
 //! Command-line parsing and dispatch. Each subcommand group lives in its own file and
-//! exposes an `Args` type and a `run` function; this file only wires them together.
+//! exposes its `Args` types and run functions; this file only wires them together.
+
+mod mail;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use regmail::store::Store;
 
 /// Regulatory email workbench for FDA CBER staff (SOPP 8119).
 #[derive(Debug, Parser)]
 #[command(name = "regmail", version, about)]
 pub struct Cli {
-    /// Path of the SQLite store; defaults to the platform data directory.
+    /// Path of the SQLite store; defaults to regmail/regmail.db in the platform data folder.
     #[arg(long, global = true, env = "REGMAIL_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
@@ -24,13 +27,50 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Import mailbox exports (mbox, Maildir, .eml files or folders of them) into the store.
+    Import(mail::ImportArgs),
+    /// List stored messages, newest receipt first.
+    List(mail::ListArgs),
+    /// Full-text search over subject, addresses, body and attachment names.
+    Search(mail::SearchArgs),
+    /// Show one message: headers, attachments, warnings and body text.
+    Show(mail::ShowArgs),
+    /// Write the stored original bytes of a message to standard output.
+    Raw(mail::RawArgs),
+}
+
+/// Location of the last panic, recorded by the panic hook for the single error line that
+/// the command prints.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Parses the command line, runs the subcommand and maps errors to an exit code.
 pub fn main() -> ExitCode {
+    // A panic is reported once, in plain words, by the catch below. The core also catches
+    // panics of the MIME parser on single messages (and quarantines them), which must not
+    // print anything.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = location;
+        }
+    }));
     let cli = Cli::parse();
-    match run(cli) {
+    init_logging(cli.quiet);
+    let Ok(result) = std::panic::catch_unwind(|| run(cli)) else {
+        let location = LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut last| last.take())
+            .unwrap_or_default();
+        eprintln!("error: internal error at {location}; please report it with the command you ran");
+        return ExitCode::from(101);
+    };
+    match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
@@ -38,6 +78,42 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Returns true when the error is a closed standard output (`regmail list | head`), which
+/// is not a failure of the command.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|json| json.io_error_kind())
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_logging(quiet: bool) {
+    let default = if quiet { "error" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REGMAIL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = db.unwrap_or_else(Store::default_path);
+    Ok(Store::open(&path)?)
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {}
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Import(args) => mail::import(&mut open_store(cli.db)?, args, quiet),
+        Command::List(args) => mail::list(&open_store(cli.db)?, args),
+        Command::Search(args) => mail::search(&open_store(cli.db)?, args),
+        Command::Show(args) => mail::show(&open_store(cli.db)?, args),
+        Command::Raw(args) => mail::raw(&open_store(cli.db)?, args),
+    }
 }
