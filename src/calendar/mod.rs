@@ -9,13 +9,42 @@
 //!   V.B.3), with the zone loaded from the time zone database bundled into the binary, so the
 //!   host's zoneinfo files are never read;
 //! - the legal public holidays of 5 U.S.C. 6103(a) on their observed dates, and Inauguration
-//!   Day under 5 U.S.C. 6103(c), which applies at White Oak ([`holidays`]).
+//!   Day under 5 U.S.C. 6103(c), which applies at White Oak ([`holidays`]);
+//! - closures by executive order or OPM announcement, shipped as data, and closures users add,
+//!   including partial-day closures ([`closures`]);
+//! - the arithmetic on business time and the deadline with its explanation ([`deadline`]).
+//!
+//! The calendar is a pure value: it never reads a database or a clock. Persisting the closures
+//! users add is left to the caller through [`ClosureStore`].
+//!
+//! Instants are [`jiff::Timestamp`] values (UTC). Calendar arithmetic happens on civil dates and
+//! times in `America/New_York` and is converted back through the time zone rules, so results
+//! are exact across weekends, holidays and daylight saving time changes.
+//!
+//! # Example
+//!
+//! ```
+//! use regmail::calendar::{BusinessCalendar, Policy, ReceiptSource};
+//!
+//! let calendar = BusinessCalendar::with_shipped_closures(Vec::new())?;
+//! let received: jiff::Timestamp = "2025-03-07T22:45:00Z".parse()?; // Friday 17:45 EST
+//! let deadline = calendar.due(received, ReceiptSource::ReceivedHeader, Policy::Close)?;
+//! assert_eq!(calendar.format_rfc3339(deadline.due_at), "2025-03-11T16:30:00-04:00");
+//! assert_eq!(calendar.format_rfc3339(deadline.warn_at), "2025-03-10T16:30:00-04:00");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod business;
+pub mod closures;
+pub mod deadline;
 pub mod holidays;
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::SignedDuration;
 
+pub use business::{BusinessCalendar, ClosureCause, DayClosure, OpenPeriod};
+pub use closures::{shipped_closures, Closure, ClosureOrigin, ClosureStore};
+pub use deadline::{Deadline, Policy, ReceiptSource};
 pub use holidays::{observed_holidays, Holiday, ObservedHoliday};
 
 /// The IANA name of the time zone of FDA White Oak (Silver Spring, Maryland).
@@ -105,17 +134,8 @@ pub enum Error {
     /// The closure table built into the binary does not parse.
     #[error("invalid built-in closure data: {message}")]
     ShippedClosures {
-        /// What is wrong, with the entry it concerns.
+        /// The problem and the entry it concerns.
         message: String,
-    },
-
-    /// An ICS file that cannot be read as closures.
-    #[error("invalid ICS data at line {line}: {reason}")]
-    Ics {
-        /// The 1-based number of the physical line where the problem starts.
-        line: usize,
-        /// What is wrong and what was expected.
-        reason: String,
     },
 
     /// A search for the next business day that crossed too many closed days.
