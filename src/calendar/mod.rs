@@ -11,7 +11,7 @@
 //! - the legal public holidays of 5 U.S.C. 6103(a) on their observed dates, and Inauguration
 //!   Day under 5 U.S.C. 6103(c), which applies at White Oak ([`holidays`]);
 //! - closures by executive order or OPM announcement, shipped as data, and closures users add,
-//!   including partial-day closures ([`closures`]);
+//!   including partial-day closures ([`closures`], [`ics`]);
 //! - the arithmetic on business time and the deadline with its explanation ([`deadline`]).
 //!
 //! The calendar is a pure value: it never reads a database or a clock. Persisting the closures
@@ -38,6 +38,7 @@ mod business;
 pub mod closures;
 pub mod deadline;
 pub mod holidays;
+pub mod ics;
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::SignedDuration;
@@ -46,6 +47,7 @@ pub use business::{BusinessCalendar, ClosureCause, DayClosure, OpenPeriod};
 pub use closures::{shipped_closures, Closure, ClosureOrigin, ClosureStore};
 pub use deadline::{Deadline, Policy, ReceiptSource};
 pub use holidays::{observed_holidays, Holiday, ObservedHoliday};
+pub use ics::parse_ics;
 
 /// The IANA name of the time zone of FDA White Oak (Silver Spring, Maryland).
 pub const TIME_ZONE_NAME: &str = "America/New_York";
@@ -136,6 +138,15 @@ pub enum Error {
     ShippedClosures {
         /// The problem and the entry it concerns.
         message: String,
+    },
+
+    /// An ICS file that cannot be read as closures.
+    #[error("invalid ICS data at line {line}: {reason}")]
+    Ics {
+        /// The 1-based number of the physical line where the problem starts.
+        line: usize,
+        /// What is wrong and what was expected.
+        reason: String,
     },
 
     /// A search for the next business day that crossed too many closed days.
