@@ -9,3 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod import;
+pub mod mailbox;
+pub mod message;
+pub mod store;

@@ -1,16 +1,19 @@
 //! Command-line parsing and dispatch. Each subcommand group lives in its own file and
-//! exposes an `Args` type and a `run` function; this file only wires them together.
+//! exposes its `Args` types and run functions; this file only wires them together.
+
+mod mail;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use regmail::store::Store;
 
 /// Regulatory email workbench for FDA CBER staff (SOPP 8119).
 #[derive(Debug, Parser)]
 #[command(name = "regmail", version, about)]
 pub struct Cli {
-    /// Path of the SQLite store; defaults to the platform data directory.
+    /// Path of the SQLite store; defaults to regmail/regmail.db in the platform data folder.
     #[arg(long, global = true, env = "REGMAIL_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
@@ -24,13 +27,33 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Import mailbox exports (mbox, Maildir, .eml files or folders of them) into the store.
+    Import(mail::ImportArgs),
+    /// List stored messages, newest receipt first.
+    List(mail::ListArgs),
+    /// Full-text search over subject, addresses, body and attachment names.
+    Search(mail::SearchArgs),
+    /// Show one message: headers, attachments, warnings and body text.
+    Show(mail::ShowArgs),
+    /// Write the stored original bytes of a message to standard output.
+    Raw(mail::RawArgs),
+}
 
 /// Parses the command line, runs the subcommand and maps errors to an exit code.
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error{location}; please report it with the command you ran");
+    }));
     let cli = Cli::parse();
+    init_logging(cli.quiet);
     match run(cli) {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
@@ -38,6 +61,42 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Returns true when the error is a closed standard output (`regmail list | head`), which
+/// is not a failure of the command.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|json| json.io_error_kind())
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_logging(quiet: bool) {
+    let default = if quiet { "error" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REGMAIL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = db.unwrap_or_else(Store::default_path);
+    Ok(Store::open(&path)?)
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {}
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Import(args) => mail::import(&mut open_store(cli.db)?, args, quiet),
+        Command::List(args) => mail::list(&open_store(cli.db)?, args),
+        Command::Search(args) => mail::search(&open_store(cli.db)?, args),
+        Command::Show(args) => mail::show(&open_store(cli.db)?, args),
+        Command::Raw(args) => mail::raw(&open_store(cli.db)?, args),
+    }
 }

@@ -1,0 +1,307 @@
+//! `regmail import`, `list`, `search`, `show` and `raw`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use regmail::import::{self, ImportOptions, ImportReport};
+use regmail::mailbox::MboxVariant;
+use regmail::store::{MessageRow, Store};
+
+/// Arguments of `regmail import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files and folders to import: mbox files, Maildir folders, .eml files, folders of .eml files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How to undo `>From ` escaping in mbox files: mboxrd removes one `>` from every
+    /// `>+From ` line (right for mboxrd and mboxo exports); mboxo only from `>From ` lines.
+    #[arg(long, value_enum, default_value = "mboxrd")]
+    pub mbox_variant: MboxVariantArg,
+}
+
+/// The `--mbox-variant` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MboxVariantArg {
+    /// Undo mboxrd escaping.
+    Mboxrd,
+    /// Undo mboxo escaping only.
+    Mboxo,
+}
+
+/// Arguments of `regmail list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Full-text query (SQLite FTS5 syntax) over subject, addresses, body and attachment names.
+    #[arg(long, value_name = "FTS")]
+    pub query: Option<String>,
+    /// Maximum number of rows.
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Full-text query (SQLite FTS5 syntax), for example `STN 125742` or `subject:amendment`.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Maximum number of rows.
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Message id, as shown by `regmail list`.
+    pub id: i64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail raw`.
+#[derive(Debug, Args)]
+pub struct RawArgs {
+    /// Message id, as shown by `regmail list`.
+    pub id: i64,
+}
+
+pub fn import(store: &mut Store, args: ImportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let plan = import::plan(&args.paths)?;
+    let options = ImportOptions {
+        mbox_variant: match args.mbox_variant {
+            MboxVariantArg::Mboxrd => MboxVariant::Mboxrd,
+            MboxVariantArg::Mboxo => MboxVariant::Mboxo,
+        },
+        ..ImportOptions::default()
+    };
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(plan.total_bytes());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({eta}) {msg}")
+                .expect("the progress template is valid"),
+        );
+        bar
+    };
+    let report = import::run(store, plan, options, &mut |p| {
+        bar.set_position(p.bytes_done);
+        bar.set_message(format!(
+            "{} found, {} imported, {} duplicates, {} quarantined",
+            p.found, p.imported, p.duplicates, p.quarantined
+        ));
+    })?;
+    bar.finish_and_clear();
+
+    if args.json {
+        print_json(&report)?;
+    } else if !quiet {
+        print_report(&report)?;
+    }
+    let rejected = report.skipped.iter().filter(|s| s.explicit).count();
+    for skipped in report.skipped.iter().filter(|s| s.explicit) {
+        eprintln!(
+            "error: {} was not imported: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
+    }
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_report(report: &ImportReport) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "found {} messages in {} files ({} bytes)",
+        report.found, report.files, report.bytes
+    )?;
+    writeln!(out, "  imported     {}", report.imported)?;
+    writeln!(out, "  duplicates   {}", report.duplicates)?;
+    writeln!(out, "  quarantined  {}", report.quarantined.len())?;
+    for q in &report.quarantined {
+        writeln!(out, "    #{} {}: {}", q.id, q.source, q.reason)?;
+    }
+    if !report.same_message_id.is_empty() {
+        writeln!(
+            out,
+            "  same Message-ID, different bytes: {}",
+            report.same_message_id.len()
+        )?;
+        for s in &report.same_message_id {
+            let others: Vec<String> = s.other_ids.iter().map(|id| format!("#{id}")).collect();
+            writeln!(
+                out,
+                "    #{} <{}> also in {}",
+                s.id,
+                s.message_id,
+                others.join(", ")
+            )?;
+        }
+    }
+    let folder_skips: Vec<_> = report.skipped.iter().filter(|s| !s.explicit).collect();
+    if !folder_skips.is_empty() {
+        writeln!(out, "  skipped files: {}", folder_skips.len())?;
+        for s in folder_skips {
+            writeln!(out, "    {}: {}", s.path.display(), s.reason)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn list(store: &Store, args: ListArgs) -> anyhow::Result<ExitCode> {
+    let rows = store.list_messages(args.query.as_deref(), args.limit)?;
+    print_rows(&rows, args.json)
+}
+
+pub fn search(store: &Store, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let rows = store.list_messages(Some(&args.query), args.limit)?;
+    print_rows(&rows, args.json)
+}
+
+fn print_rows(rows: &[MessageRow], json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    for row in rows {
+        let flag = if row.status == "quarantined" {
+            " [quarantined]"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{:>6}  {:<20}  {:<32}  {}{}",
+            row.id,
+            row.received_at.as_deref().unwrap_or("-"),
+            truncate(row.from.as_deref().unwrap_or("-"), 32),
+            row.subject.as_deref().unwrap_or("(no subject)"),
+            flag
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(width - 1).collect();
+    short.push('…');
+    short
+}
+
+pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
+    let message = store.message(args.id)?;
+    if args.json {
+        print_json(&message)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    let p = &message.parsed;
+    let list = |boxes: &[regmail::message::Mailbox]| {
+        boxes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(out, "id:          {}", message.id)?;
+    writeln!(out, "status:      {}", message.status)?;
+    if let Some(reason) = &message.quarantine_reason {
+        writeln!(out, "quarantined: {reason}")?;
+    }
+    writeln!(out, "sha256:      {}", message.sha256)?;
+    writeln!(out, "size:        {} bytes", message.size)?;
+    for origin in &message.origins {
+        writeln!(
+            out,
+            "source:      {} ({}, byte offset {})",
+            origin.path, origin.format, origin.offset
+        )?;
+    }
+    writeln!(
+        out,
+        "message-id:  {}",
+        p.message_id.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        out,
+        "from:        {}",
+        p.from
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| "-".into())
+    )?;
+    writeln!(out, "to:          {}", list(&p.to))?;
+    if !p.cc.is_empty() {
+        writeln!(out, "cc:          {}", list(&p.cc))?;
+    }
+    writeln!(out, "subject:     {}", p.subject.as_deref().unwrap_or("-"))?;
+    writeln!(out, "date:        {}", p.date.as_deref().unwrap_or("-"))?;
+    let source = p.received_source.map(|s| s.as_str()).unwrap_or("none");
+    writeln!(
+        out,
+        "received:    {} (from {})",
+        p.received_at
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "-".into()),
+        source
+    )?;
+    for a in &p.attachments {
+        writeln!(
+            out,
+            "attachment:  {} ({}, {} bytes, sha256 {})",
+            a.name.as_deref().unwrap_or("(unnamed)"),
+            a.mime_type,
+            a.size,
+            a.sha256
+        )?;
+    }
+    for w in &p.warnings {
+        writeln!(out, "warning:     {w}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", p.body_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn raw(store: &Store, args: RawArgs) -> anyhow::Result<ExitCode> {
+    let bytes = store.raw_message(args.id)?;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // A closed pipe (`regmail raw 1 | head`) is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(err).context("cannot write the message to standard output"),
+    }
+}
+
+/// Prints `value` as pretty JSON on standard output.
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

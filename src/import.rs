@@ -1,0 +1,499 @@
+//! Importing mailbox exports into the store.
+//!
+//! [`plan`] expands the paths a user gave into input files with their formats; [`run`]
+//! reads, parses and writes them. Reading and parsing run on one thread and writing on
+//! another, joined by a bounded channel, so memory stays flat whatever the export size.
+//! Every message found is accounted for: `imported + duplicates + quarantined = found`.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use serde::Serialize;
+
+use crate::mailbox::{
+    self, detect_format, DetectedFormat, Format, MboxReader, MboxVariant, Origin, RawMessage,
+};
+use crate::message::{self, Parsed};
+use crate::store::{self, NewMessage, Store, WriteOutcome};
+
+/// Errors that stop an import.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path could not be listed or read.
+    #[error(transparent)]
+    Mailbox(#[from] mailbox::Error),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+/// Import settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// How mbox `>From ` escaping is undone.
+    pub mbox_variant: MboxVariant,
+    /// Messages written per transaction.
+    pub batch_size: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            mbox_variant: MboxVariant::Mboxrd,
+            batch_size: 512,
+        }
+    }
+}
+
+/// One file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// An mbox file: many messages.
+    Mbox(PathBuf),
+    /// A file holding one message.
+    Message {
+        /// The file.
+        path: PathBuf,
+        /// `Maildir` or `Eml`.
+        format: Format,
+        /// Whether the file opens with a `From ` envelope line to skip when parsing.
+        envelope_line: bool,
+    },
+}
+
+impl Input {
+    fn path(&self) -> &Path {
+        match self {
+            Input::Mbox(path) | Input::Message { path, .. } => path,
+        }
+    }
+}
+
+/// A path that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The path.
+    pub path: PathBuf,
+    /// Why it was not imported, and what to do.
+    pub reason: String,
+    /// Whether the user named this path (rather than it being found in a folder).
+    pub explicit: bool,
+}
+
+/// The files an import will read.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to read, with their sizes.
+    pub inputs: Vec<(Input, u64)>,
+    /// Paths left out.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Plan {
+    /// Total bytes to read.
+    pub fn total_bytes(&self) -> u64 {
+        self.inputs.iter().map(|(_, size)| size).sum()
+    }
+}
+
+/// Expands `paths` (files and folders) into the files to import.
+pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
+    let mut plan = Plan::default();
+    for path in paths {
+        // Origins are stored as absolute paths so they stay meaningful after a `cd`.
+        let path = &std::fs::canonicalize(path).map_err(|e| mailbox::Error::io(path, e))?;
+        let metadata = std::fs::metadata(path).map_err(|e| mailbox::Error::io(path, e))?;
+        if metadata.is_dir() {
+            plan_folder(path, &mut plan)?;
+        } else {
+            plan_file(path, true, &mut plan)?;
+        }
+    }
+    Ok(plan)
+}
+
+fn plan_folder(dir: &Path, plan: &mut Plan) -> Result<(), Error> {
+    if mailbox::is_maildir(dir) {
+        for file in mailbox::maildir_files(dir)? {
+            let size = file_size(&file)?;
+            plan.inputs.push((
+                Input::Message {
+                    path: file,
+                    format: Format::Maildir,
+                    envelope_line: false,
+                },
+                size,
+            ));
+        }
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| mailbox::Error::io(dir, e))?
+        .map(|entry| {
+            entry
+                .map(|e| e.path())
+                .map_err(|e| mailbox::Error::io(dir, e))
+        })
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for entry in entries {
+        let is_hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if entry.is_dir() {
+            if !is_hidden || mailbox::is_maildir(&entry) {
+                plan_folder(&entry, plan)?;
+            }
+        } else if entry.is_file() && !is_hidden {
+            plan_file(&entry, false, plan)?;
+        }
+    }
+    Ok(())
+}
+
+fn plan_file(path: &Path, explicit: bool, plan: &mut Plan) -> Result<(), Error> {
+    let size = file_size(path)?;
+    let input = match detect_format(path)? {
+        DetectedFormat::Mbox => Input::Mbox(path.to_path_buf()),
+        DetectedFormat::Eml => Input::Message {
+            path: path.to_path_buf(),
+            format: Format::Eml,
+            envelope_line: false,
+        },
+        DetectedFormat::EmlWithEnvelope => Input::Message {
+            path: path.to_path_buf(),
+            format: Format::Eml,
+            envelope_line: true,
+        },
+        DetectedFormat::Empty => {
+            plan.skipped.push(Skipped {
+                path: path.to_path_buf(),
+                reason: "empty file: it holds no messages".to_string(),
+                explicit,
+            });
+            return Ok(());
+        }
+        DetectedFormat::Unknown => {
+            plan.skipped.push(Skipped {
+                path: path.to_path_buf(),
+                reason: unknown_reason(path),
+                explicit,
+            });
+            return Ok(());
+        }
+    };
+    plan.inputs.push((input, size));
+    Ok(())
+}
+
+fn unknown_reason(path: &Path) -> String {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "msg" => {
+            "Outlook .msg files are not supported yet; export the message as .eml from Outlook"
+                .to_string()
+        }
+        "pst" => {
+            "Outlook .pst files are not supported yet; export the folder as mbox or .eml files"
+                .to_string()
+        }
+        _ => "not a mailbox or message (no mbox `From ` line and no header fields at the start); \
+              give an mbox file, a Maildir, an .eml file or a folder of .eml files"
+            .to_string(),
+    }
+}
+
+fn file_size(path: &Path) -> Result<u64, Error> {
+    Ok(std::fs::metadata(path)
+        .map_err(|e| mailbox::Error::io(path, e))?
+        .len())
+}
+
+/// A message that was stored raw and flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    /// Store id of the flagged message.
+    pub id: i64,
+    /// Where it was found: the path, and for mbox the byte offset.
+    pub source: String,
+    /// Why it did not parse.
+    pub reason: String,
+}
+
+/// A newly imported message whose `Message-ID` is already stored with different bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SameMessageId {
+    /// Store id of the new message.
+    pub id: i64,
+    /// The shared `Message-ID`.
+    pub message_id: String,
+    /// Ids of the other stored messages with it.
+    pub other_ids: Vec<i64>,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Messages found in the inputs.
+    pub found: u64,
+    /// Messages newly stored and parsed.
+    pub imported: u64,
+    /// Messages whose exact bytes were already stored.
+    pub duplicates: u64,
+    /// Messages stored raw and flagged because they did not parse.
+    pub quarantined: Vec<Quarantined>,
+    /// New messages sharing a `Message-ID` with different stored bytes.
+    pub same_message_id: Vec<SameMessageId>,
+    /// Paths not imported, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Files read.
+    pub files: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// Progress of a running import, for a progress bar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Bytes read so far.
+    pub bytes_done: u64,
+    /// Bytes to read in all.
+    pub bytes_total: u64,
+    /// Messages found so far.
+    pub found: u64,
+    /// Messages imported so far.
+    pub imported: u64,
+    /// Duplicates so far.
+    pub duplicates: u64,
+    /// Quarantined so far.
+    pub quarantined: u64,
+}
+
+struct ReadMessage {
+    message: NewMessage,
+    bytes_done: u64,
+}
+
+enum Item {
+    Message(Box<ReadMessage>),
+    Failed(Skipped),
+}
+
+/// Imports the files of `plan` into `store`, calling `progress` after each batch.
+pub fn run(
+    store: &mut Store,
+    plan: Plan,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ImportReport, Error> {
+    let mut report = ImportReport {
+        skipped: plan.skipped.clone(),
+        files: plan.inputs.len() as u64,
+        ..Default::default()
+    };
+    let mut state = Progress {
+        bytes_total: plan.total_bytes(),
+        ..Default::default()
+    };
+    let import_id = store.begin_import()?;
+    let batch_size = options.batch_size.max(1);
+
+    let (sender, receiver) = mpsc::sync_channel::<Item>(batch_size * 2);
+    let inputs = plan.inputs;
+    let variant = options.mbox_variant;
+    std::thread::scope(|scope| -> Result<(), Error> {
+        scope.spawn(move || read_inputs(inputs, variant, sender));
+
+        let mut batch: Vec<NewMessage> = Vec::with_capacity(batch_size);
+        let mut batch_bytes = 0usize;
+        let mut bytes_done = 0;
+        for item in receiver {
+            match item {
+                Item::Message(parsed) => {
+                    bytes_done = parsed.bytes_done;
+                    batch_bytes += parsed.message.raw.bytes.len();
+                    batch.push(parsed.message);
+                }
+                Item::Failed(skipped) => report.skipped.push(skipped),
+            }
+            // Flush on count, and on size so that a run of large messages stays bounded.
+            if batch.len() >= batch_size || batch_bytes >= 64 * 1024 * 1024 {
+                flush(store, &mut batch, &mut report, &mut state)?;
+                batch_bytes = 0;
+                state.bytes_done = bytes_done;
+                progress(&state);
+            }
+        }
+        flush(store, &mut batch, &mut report, &mut state)?;
+        state.bytes_done = state.bytes_total;
+        progress(&state);
+        Ok(())
+    })?;
+
+    report.bytes = state.bytes_total;
+    store.finish_import(import_id, &report)?;
+    tracing::info!(
+        found = report.found,
+        imported = report.imported,
+        duplicates = report.duplicates,
+        quarantined = report.quarantined.len(),
+        "import finished"
+    );
+    Ok(report)
+}
+
+fn flush(
+    store: &mut Store,
+    batch: &mut Vec<NewMessage>,
+    report: &mut ImportReport,
+    state: &mut Progress,
+) -> Result<(), Error> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let outcomes = store.write_messages(batch)?;
+    for (message, outcome) in batch.iter().zip(outcomes) {
+        report.found += 1;
+        match outcome {
+            WriteOutcome::Imported {
+                id,
+                same_message_id,
+            } => {
+                report.imported += 1;
+                if let (false, Parsed::Message(parsed)) =
+                    (same_message_id.is_empty(), &message.parsed)
+                {
+                    report.same_message_id.push(SameMessageId {
+                        id,
+                        message_id: parsed.message_id.clone().unwrap_or_default(),
+                        other_ids: same_message_id,
+                    });
+                }
+            }
+            WriteOutcome::Duplicate { .. } => report.duplicates += 1,
+            WriteOutcome::Quarantined { id } => {
+                let reason = match &message.parsed {
+                    Parsed::Quarantined { reason } => reason.clone(),
+                    Parsed::Message(_) => String::new(),
+                };
+                report.quarantined.push(Quarantined {
+                    id,
+                    source: describe_origin(&message.raw.origin),
+                    reason,
+                });
+            }
+        }
+    }
+    state.found = report.found;
+    state.imported = report.imported;
+    state.duplicates = report.duplicates;
+    state.quarantined = report.quarantined.len() as u64;
+    batch.clear();
+    Ok(())
+}
+
+/// Describes where a message was found: the path, plus the byte offset inside an mbox.
+pub fn describe_origin(origin: &Origin) -> String {
+    match origin.format {
+        Format::Mbox => format!("{} (byte offset {})", origin.path.display(), origin.offset),
+        _ => origin.path.display().to_string(),
+    }
+}
+
+/// The reading thread: reads every input, parses each message and sends it on.
+fn read_inputs(inputs: Vec<(Input, u64)>, variant: MboxVariant, sender: mpsc::SyncSender<Item>) {
+    let mut done_before = 0u64;
+    for (input, size) in inputs {
+        let result = match &input {
+            Input::Mbox(path) => read_mbox(path, variant, done_before, &sender),
+            Input::Message {
+                path,
+                format,
+                envelope_line,
+            } => read_single(path, *format, *envelope_line, done_before + size, &sender),
+        };
+        match result {
+            Ok(true) => {}
+            // The writer stopped (it failed); nothing more to do.
+            Ok(false) => return,
+            Err(err) => {
+                let skipped = Skipped {
+                    path: input.path().to_path_buf(),
+                    reason: format!("reading stopped: {err}"),
+                    explicit: true,
+                };
+                if sender.send(Item::Failed(skipped)).is_err() {
+                    return;
+                }
+            }
+        }
+        done_before += size;
+    }
+}
+
+fn read_mbox(
+    path: &Path,
+    variant: MboxVariant,
+    done_before: u64,
+    sender: &mpsc::SyncSender<Item>,
+) -> Result<bool, mailbox::Error> {
+    let mut reader = MboxReader::open(path, variant)?;
+    while let Some(raw) = reader.next() {
+        let raw = raw?;
+        let bytes_done = done_before + reader.position();
+        if !send_parsed(raw, bytes_done, sender) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn read_single(
+    path: &Path,
+    format: Format,
+    envelope_line: bool,
+    bytes_done: u64,
+    sender: &mpsc::SyncSender<Item>,
+) -> Result<bool, mailbox::Error> {
+    let bytes = std::fs::read(path).map_err(|e| mailbox::Error::io(path, e))?;
+    let (skip, envelope) = if envelope_line {
+        let end = memchr::memchr(b'\n', &bytes).map_or(bytes.len(), |i| i + 1);
+        let line = String::from_utf8_lossy(&bytes[..end]);
+        (
+            end,
+            Some(line.trim_end().trim_start_matches("From ").to_string()),
+        )
+    } else {
+        (0, None)
+    };
+    let raw = RawMessage {
+        bytes,
+        origin: Origin {
+            path: path.to_path_buf(),
+            offset: 0,
+            format,
+        },
+        envelope,
+        skip,
+    };
+    Ok(send_parsed(raw, bytes_done, sender))
+}
+
+fn send_parsed(raw: RawMessage, bytes_done: u64, sender: &mpsc::SyncSender<Item>) -> bool {
+    let sha256 = message::sha256_hex(&raw.bytes);
+    let parsed = message::parse(raw.message_bytes(), raw.envelope.as_deref());
+    let item = Item::Message(Box::new(ReadMessage {
+        message: NewMessage {
+            raw,
+            sha256,
+            parsed,
+        },
+        bytes_done,
+    }));
+    sender.send(item).is_ok()
+}

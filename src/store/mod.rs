@@ -1,0 +1,160 @@
+//! The local SQLite store: one file holding every imported message byte for byte, its
+//! parsed summary, and a full-text index.
+//!
+//! The store owns the schema and all SQL. It opens in WAL mode with foreign keys on, so
+//! an import killed at any point leaves the last committed batch intact and a rerun
+//! completes it (messages are deduplicated on the SHA-256 of their bytes).
+
+mod messages;
+mod migrations;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
+pub use migrations::SCHEMA_VERSION;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database file or its folder could not be created.
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database could not be opened.
+    #[error(
+        "cannot open the database {path}: {source}; check the path given by --db or REGMAIL_DB"
+    )]
+    Open {
+        /// The database path.
+        path: PathBuf,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer Regmail.
+    #[error("the database has schema version {found}, newer than this Regmail supports ({supported}); upgrade Regmail")]
+    NewerSchema {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// No message has this id.
+    #[error("no message with id {id}; run `regmail list` to see message ids")]
+    MessageNotFound {
+        /// The id asked for.
+        id: i64,
+    },
+    /// The full-text query is not valid FTS5 syntax.
+    #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]
+    InvalidQuery {
+        /// The query as given.
+        query: String,
+        /// SQLite's description of the problem.
+        detail: String,
+    },
+    /// A stored JSON column could not be read.
+    #[error("corrupt stored value in column {column}: {source}")]
+    CorruptValue {
+        /// The column.
+        column: &'static str,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// The Regmail database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// The default database location: `regmail/regmail.db` in the platform data folder
+    /// (`~/.local/share` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%`
+    /// on Windows).
+    pub fn default_path() -> PathBuf {
+        dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("regmail")
+            .join("regmail.db")
+    }
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::setup(conn, path.to_path_buf())
+    }
+
+    /// Opens a private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Self, Error> {
+        Self::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, Error> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode survives a killed process; only a power loss can drop the
+        // last transactions, never corrupt the file.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The database file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules that own their own tables.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The underlying connection, mutably (for transactions).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Store {
+    /// Records the start of an import run and returns its id.
+    pub fn begin_import(&mut self) -> Result<i64, Error> {
+        self.conn.execute(
+            "INSERT INTO imports (started_at) VALUES (?1)",
+            [jiff::Timestamp::now().to_string()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records the end of import run `id` with its report.
+    pub fn finish_import<T: serde::Serialize>(&mut self, id: i64, report: &T) -> Result<(), Error> {
+        let report = serde_json::to_string(report).expect("import reports serialize to JSON");
+        self.conn.execute(
+            "UPDATE imports SET finished_at = ?1, report_json = ?2 WHERE id = ?3",
+            rusqlite::params![jiff::Timestamp::now().to_string(), report, id],
+        )?;
+        Ok(())
+    }
+}
