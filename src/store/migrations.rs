@@ -6,7 +6,10 @@ use super::Error;
 
 /// Every migration, in order. Migration `i` (0-based) brings the schema to version `i + 1`.
 /// Never edit a released migration; add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_messages.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_messages.sql"),
+    include_str!("migrations/0002_calendar_closures.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

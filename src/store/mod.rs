@@ -5,6 +5,7 @@
 //! an import killed at any point leaves the last committed batch intact and a rerun
 //! completes it (messages are deduplicated on the SHA-256 of their bytes).
 
+mod closures;
 mod messages;
 mod migrations;
 
@@ -62,6 +63,25 @@ pub enum Error {
         query: String,
         /// SQLite's description of the problem.
         detail: String,
+    },
+    /// A stored calendar closure could not be read back.
+    #[error("corrupt closure {id} in the database: invalid {column} {value:?}")]
+    CorruptClosure {
+        /// The row id.
+        id: i64,
+        /// The column.
+        column: &'static str,
+        /// The stored text.
+        value: String,
+    },
+    /// A stored calendar closure breaks a rule of the calendar, such as an empty window.
+    #[error("invalid closure {id} in the database")]
+    InvalidClosure {
+        /// The row id.
+        id: i64,
+        /// The calendar's error.
+        #[source]
+        source: crate::calendar::Error,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]
