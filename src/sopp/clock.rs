@@ -3,11 +3,13 @@
 //!
 //! The calendar itself (federal holidays, closures, the deadline definition) belongs to
 //! the calendar module. The engine asks it through [`BusinessClock`] so that every deadline
-//! is computed in one place and tests can pin the calendar.
+//! is computed in one place; [`crate::calendar::BusinessCalendar`] implements it.
 
 use jiff::{Timestamp, ZonedDateTime};
 
 use super::tree::DeadlineRule;
+use crate::calendar::{self, BusinessCalendar, Policy};
+use crate::message::ReceiptSource;
 
 /// The time zone of CBER business hours and of every due time the engine reports.
 pub const TIME_ZONE: &str = "America/New_York";
@@ -37,13 +39,52 @@ pub trait BusinessClock {
     /// America/New_York on a business day, SOPP 8119 V.B.3).
     fn is_business_hours(&self, at: Timestamp) -> bool;
 
-    /// Returns when a task under `rule` falls due for a message received at `received`.
+    /// Returns when a task under `rule` falls due for a message received at `received`,
+    /// a time taken from `source`.
     ///
     /// # Errors
     ///
     /// Returns [`ClockError`] when the calendar cannot place `received`, for example a
     /// year it has no holidays for.
-    fn deadline(&self, received: Timestamp, rule: DeadlineRule) -> Result<Deadline, ClockError>;
+    fn deadline(
+        &self,
+        received: Timestamp,
+        source: ReceiptSource,
+        rule: DeadlineRule,
+    ) -> Result<Deadline, ClockError>;
+}
+
+impl BusinessClock for BusinessCalendar {
+    fn is_business_hours(&self, at: Timestamp) -> bool {
+        BusinessCalendar::is_business_hours(self, at)
+    }
+
+    /// Uses the calendar's default policy: due at 4:30 PM ET on the first business day
+    /// after the day of receipt, with the same clock time one business day later as the
+    /// warning mark.
+    fn deadline(
+        &self,
+        received: Timestamp,
+        source: ReceiptSource,
+        rule: DeadlineRule,
+    ) -> Result<Deadline, ClockError> {
+        let DeadlineRule::OneBusinessDay = rule;
+        let source = match source {
+            ReceiptSource::ReceivedHeader => calendar::ReceiptSource::ReceivedHeader,
+            ReceiptSource::MboxEnvelope => calendar::ReceiptSource::DeliveryTime,
+            ReceiptSource::DateHeader => calendar::ReceiptSource::DateHeader,
+        };
+        let deadline = self
+            .due(received, source, Policy::Close)
+            .map_err(|err| ClockError {
+                message: err.to_string(),
+            })?;
+        Ok(Deadline {
+            due_at: in_business_zone(deadline.due_at),
+            warn_at: in_business_zone(deadline.warn_at),
+            explanation: deadline.explanation,
+        })
+    }
 }
 
 /// Returns `at` in [`TIME_ZONE`].

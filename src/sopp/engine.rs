@@ -505,7 +505,7 @@ fn build_task(
     let deadline = match definition.deadline {
         Some(rule) => Some(
             clock
-                .deadline(message.received_at, rule)
+                .deadline(message.received_at, message.receipt_source, rule)
                 .map_err(|source| EngineError::Deadline {
                     task: kind.to_owned(),
                     source,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::{self, BusinessClock};
 use super::directory::{Directory, DirectoryEntry};
 use super::identifiers::{self, Identifier, IdentifierKind, Location};
+use crate::message::ReceiptSource;
 
 /// The mailbox for single patient expanded-access INDs, SOPP 8119 V.B.3.
 pub const SPIND_MAILBOX: &str = "CBERSPIND@fda.hhs.gov";
@@ -198,6 +199,8 @@ pub struct MessageFacts {
     pub bcc: Vec<Mailbox>,
     /// When the message reached the FDA mail server (the newest `Received` header).
     pub received_at: Timestamp,
+    /// The header or record `received_at` was taken from.
+    pub receipt_source: ReceiptSource,
     /// Problems found while parsing, in words.
     pub parse_problems: Vec<String>,
     /// The encryption state.
@@ -507,9 +510,13 @@ fn infer_readable(message: &MessageFacts) -> Fact {
         };
         return Fact::new(FactKey::Readable, "yes", true, vec![detail.to_owned()]);
     }
-    // Parse problems alone may be harmless (a malformed optional header), so they leave
-    // the answer to the reviewer. A missing key or a broken attachment settles it.
-    Fact::new(FactKey::Readable, "no", certain_failure, evidence)
+    if certain_failure {
+        return Fact::new(FactKey::Readable, "no", true, evidence);
+    }
+    // Parse problems alone are often recovered (a missing closing boundary decoded
+    // leniently, an unparsable Date), so the content counts as readable until the
+    // reviewer says otherwise.
+    Fact::new(FactKey::Readable, "yes", false, evidence)
 }
 
 fn display_name(name: &str) -> String {

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
 use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts};
+use crate::message::ReceiptSource;
 
 /// Errors building message facts.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -43,11 +44,13 @@ pub fn facts_from_eml(raw: &[u8]) -> Result<MessageFacts, MailError> {
 ///
 /// Returns [`MailError::NoReceiptTime`] when neither header gives a date.
 pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageFacts, MailError> {
-    let received = message
-        .received_all()
-        .find_map(|received| received.date())
-        .or_else(|| message.date().cloned())
-        .ok_or(MailError::NoReceiptTime)?;
+    let (received, receipt_source) = match message.received_all().find_map(|r| r.date()) {
+        Some(date) => (date, ReceiptSource::ReceivedHeader),
+        None => (
+            message.date().cloned().ok_or(MailError::NoReceiptTime)?,
+            ReceiptSource::DateHeader,
+        ),
+    };
     let received_at =
         Timestamp::from_second(received.to_timestamp()).map_err(|_| MailError::NoReceiptTime)?;
 
@@ -90,6 +93,7 @@ pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageF
         cc: message.all_cc().flat_map(|a| mailboxes(Some(a))).collect(),
         bcc: message.all_bcc().flat_map(|a| mailboxes(Some(a))).collect(),
         received_at,
+        receipt_source,
         parse_problems,
         encryption,
     })

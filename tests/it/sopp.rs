@@ -2,4 +2,3 @@
 
 mod identifiers;
 mod scenarios;
-mod support;

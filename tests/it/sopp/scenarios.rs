@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use regmail::calendar::BusinessCalendar;
 use regmail::sopp::clock::rfc3339;
 use regmail::sopp::{evaluate, facts_from_eml, Answers, Directory, Outcome, Settings, Tree};
 use serde::Deserialize;
-
-use super::support::Holidays2025;
 
 /// One scenario as written in an `expected.json`.
 #[derive(Debug, Deserialize)]
@@ -142,8 +141,14 @@ fn task_kinds(outcome: &Outcome) -> Vec<&str> {
     outcome.tasks.iter().map(|t| t.kind.as_str()).collect()
 }
 
+/// Returns the business calendar with the holiday rules and shipped closures only.
+pub fn calendar() -> anyhow::Result<BusinessCalendar> {
+    Ok(BusinessCalendar::with_shipped_closures(Vec::new())?)
+}
+
 fn run_dir(dir: &Path) -> anyhow::Result<usize> {
     let directory = directory()?;
+    let calendar = calendar()?;
     let scenarios = load(dir)?;
     for (name, expected) in &scenarios {
         let raw = std::fs::read(dir.join(&expected.file))?;
@@ -165,7 +170,7 @@ fn run_dir(dir: &Path) -> anyhow::Result<usize> {
             &answers,
             &settings,
             &directory,
-            &Holidays2025,
+            &calendar,
         )
         .with_context(|| format!("{name}: evaluating"))?;
         check(name, expected, &outcome);
