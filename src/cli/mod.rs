@@ -2,6 +2,7 @@
 //! exposes its `Args` types and run functions; this file only wires them together.
 
 mod mail;
+mod sopp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,14 @@ pub enum Command {
     Show(mail::ShowArgs),
     /// Write the stored original bytes of a message to standard output.
     Raw(mail::RawArgs),
+    /// Run the SOPP 8119 decision tree for a stored message and record its tasks.
+    Triage(sopp::TriageArgs),
+    /// List open tasks, or mark one done.
+    Tasks(sopp::TasksArgs),
+    /// Import or list the RPM directory.
+    Directory(sopp::DirectoryArgs),
+    /// Verify or print the hash-chained audit log.
+    Audit(sopp::AuditArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -115,5 +124,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => mail::search(&open_store(cli.db)?, args),
         Command::Show(args) => mail::show(&open_store(cli.db)?, args),
         Command::Raw(args) => mail::raw(&open_store(cli.db)?, args),
+        Command::Triage(args) => sopp::run_triage(&mut open_store(cli.db)?, args),
+        Command::Tasks(args) => sopp::run_tasks(&mut open_store(cli.db)?, args),
+        Command::Directory(args) => sopp::run_directory(&mut open_store(cli.db)?, args),
+        Command::Audit(args) => sopp::run_audit(&open_store(cli.db)?, args),
     }
 }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
 use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts};
-use crate::message::ReceiptSource;
+use crate::message::{ParsedMessage, ReceiptSource};
 
 /// Errors building message facts.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -95,6 +95,72 @@ pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageF
         received_at,
         receipt_source,
         parse_problems,
+        encryption,
+    })
+}
+
+/// Builds the facts of a stored message from its parsed summary and its original bytes.
+///
+/// The summary gives the text, addresses, attachments and receipt time as the store
+/// recorded them; the bytes are read again only for the encryption state and for the
+/// attachments whose transfer encoding was damaged. Parse warnings become parse problems.
+///
+/// # Errors
+///
+/// Returns [`MailError::NoReceiptTime`] when the summary has no receipt time.
+pub fn facts_from_stored(parsed: &ParsedMessage, raw: &[u8]) -> Result<MessageFacts, MailError> {
+    let received_at = parsed.received_at.ok_or(MailError::NoReceiptTime)?;
+    let receipt_source = parsed.received_source.unwrap_or(ReceiptSource::DateHeader);
+    let message = MessageParser::default().parse(raw);
+    let encryption = message.as_ref().map_or(Encryption::None, encryption_state);
+    let encrypted = matches!(encryption, Encryption::NoKey { .. });
+    let damaged: Vec<bool> = message
+        .as_ref()
+        .map(|m| {
+            m.attachments()
+                .map(|part| part.is_encoding_problem)
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let attachments = if encrypted {
+        Vec::new()
+    } else {
+        parsed
+            .attachments
+            .iter()
+            .enumerate()
+            .map(|(index, attachment)| AttachmentFacts {
+                name: attachment.name.clone().unwrap_or_default(),
+                size: attachment.size,
+                mime: attachment.mime_type.clone(),
+                empty: attachment.size == 0,
+                corrupt: damaged.get(index).copied().unwrap_or(false),
+            })
+            .collect()
+    };
+    let mailboxes = |list: &[crate::message::Mailbox]| -> Vec<Mailbox> {
+        list.iter()
+            .filter_map(|m| {
+                Some(Mailbox {
+                    name: m.name.clone(),
+                    address: m.address.clone()?,
+                })
+            })
+            .collect()
+    };
+
+    Ok(MessageFacts {
+        subject: parsed.subject.clone().unwrap_or_default(),
+        body_text: parsed.body_text.clone(),
+        attachments,
+        from: mailboxes(parsed.from.as_slice()),
+        to: mailboxes(&parsed.to),
+        cc: mailboxes(&parsed.cc),
+        bcc: mailboxes(&parsed.bcc),
+        received_at,
+        receipt_source,
+        parse_problems: parsed.warnings.clone(),
         encryption,
     })
 }

@@ -2,10 +2,11 @@
 //! decision tree as data, the facts inferred from a message, and the pure engine that
 //! walks the tree to a disposition and its tasks.
 //!
-//! The module does no I/O. Loading messages, storing decisions and computing business
-//! days belong to the store and calendar modules; the engine reaches the calendar only
-//! through [`engine::BusinessClock`].
+//! Everything but [`triage`] is pure. Storing messages and decisions belongs to the store
+//! and business days to the calendar module; the engine reaches the calendar only through
+//! [`clock::BusinessClock`], and [`triage`] joins the three for a stored message.
 
+pub mod audit;
 pub mod clock;
 pub mod directory;
 pub mod engine;
@@ -13,11 +14,12 @@ pub mod facts;
 pub mod identifiers;
 pub mod mail;
 pub mod tree;
+pub mod triage;
 
 pub use clock::{BusinessClock, ClockError, Deadline};
 pub use directory::{Directory, DirectoryEntry, DirectoryError};
 pub use engine::{evaluate, Answers, EngineError, Outcome};
 pub use facts::{FactKey, MessageFacts, Settings};
 pub use identifiers::{Identifier, IdentifierKind, Location};
-pub use mail::{facts_from_eml, MailError};
+pub use mail::{facts_from_eml, facts_from_stored, MailError};
 pub use tree::{Disposition, Role, Tree, TreeError};

@@ -9,6 +9,7 @@ use super::Error;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_messages.sql"),
     include_str!("migrations/0002_calendar_closures.sql"),
+    include_str!("migrations/0003_sopp.sql"),
 ];
 
 /// The schema version this build writes.

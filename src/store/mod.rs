@@ -1,5 +1,5 @@
 //! The local SQLite store: one file holding every imported message byte for byte, its
-//! parsed summary, and a full-text index.
+//! parsed summary, a full-text index, and the SOPP 8119 decisions, tasks and audit log.
 //!
 //! The store owns the schema and all SQL. It opens in WAL mode with foreign keys on, so
 //! an import killed at any point leaves the last committed batch intact and a rerun
@@ -8,6 +8,7 @@
 mod closures;
 mod messages;
 mod migrations;
+mod sopp;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use rusqlite::Connection;
 
 pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
+pub use sopp::{SavedTriage, StoredAnswer, TaskRow, TriageRecord};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +84,20 @@ pub enum Error {
         /// The calendar's error.
         #[source]
         source: crate::calendar::Error,
+    },
+    /// No task has this id.
+    #[error("no task with id {id}; run `regmail tasks` to see open task ids")]
+    TaskNotFound {
+        /// The id asked for.
+        id: i64,
+    },
+    /// The task is already done or cancelled.
+    #[error("task {id} is already {status}; only open tasks can be completed")]
+    TaskClosed {
+        /// The task id.
+        id: i64,
+        /// Its status.
+        status: String,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]

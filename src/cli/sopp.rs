@@ -1,0 +1,541 @@
+//! `regmail triage`, `tasks`, `directory` and `audit`: the SOPP 8119 procedure for
+//! incoming regulatory email.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use regmail::sopp::clock::rfc3339;
+use regmail::sopp::engine::{OpenQuestion, Outcome, Source};
+use regmail::sopp::triage::{self, Triage};
+use regmail::sopp::{Answers, Directory, Settings};
+use regmail::store::{Store, TaskRow};
+
+/// Arguments of `regmail triage`.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// Message id, as shown by `regmail list`.
+    pub id: i64,
+    /// An answer to a question, as KEY=VALUE. Keys: regulatory (yes/no), readable (yes/no),
+    /// kind (agreed, formal-submission, unsolicited, not-agreed, spind, emergency-initial,
+    /// emergency-followup, mdufa), rpm-addressed (yes/no/not-applicable), spind-subject,
+    /// receipt-hours, attachment-volume. Repeat for several answers.
+    #[arg(long = "answer", value_name = "KEY=VALUE")]
+    pub answers: Vec<String>,
+    /// Print the outcome as JSON and ask nothing.
+    #[arg(long)]
+    pub json: bool,
+    /// Ask nothing, even on a terminal: open questions keep their inferred answers.
+    #[arg(long)]
+    pub no_input: bool,
+    /// More attachments than this are "many" (SOPP 8119 V.B.4).
+    #[arg(long, value_name = "COUNT", default_value_t = Settings::default().max_attachments)]
+    pub max_attachments: usize,
+    /// A total attachment size above this many bytes is "large" (SOPP 8119 V.B.4).
+    #[arg(long, value_name = "BYTES", default_value_t = Settings::default().max_attachment_bytes)]
+    pub max_attachment_bytes: u64,
+    #[command(flatten)]
+    pub user: UserArg,
+}
+
+/// The user recorded in the audit log.
+#[derive(Debug, Args)]
+pub struct UserArg {
+    /// Name recorded in the audit log; defaults to the login name.
+    #[arg(long, env = "REGMAIL_USER", value_name = "NAME")]
+    pub user: Option<String>,
+}
+
+impl UserArg {
+    fn name(&self) -> String {
+        self.user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
+}
+
+/// Arguments of `regmail tasks`.
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    #[command(subcommand)]
+    pub action: Option<TasksAction>,
+    /// Include done and cancelled tasks.
+    #[arg(long)]
+    pub all: bool,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `regmail tasks` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TasksAction {
+    /// Mark an open task done.
+    Done(TaskDoneArgs),
+}
+
+/// Arguments of `regmail tasks done`.
+#[derive(Debug, Args)]
+pub struct TaskDoneArgs {
+    /// Task id, as shown by `regmail tasks`.
+    pub id: i64,
+    /// A note on the work done, recorded with the task and in the audit log.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Print the task as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub user: UserArg,
+}
+
+/// Arguments of `regmail directory`.
+#[derive(Debug, Args)]
+pub struct DirectoryArgs {
+    #[command(subcommand)]
+    pub action: DirectoryAction,
+}
+
+/// `regmail directory` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DirectoryAction {
+    /// Add or replace RPM directory entries from a CSV file with the columns
+    /// stn,product,sponsor,sponsor_domains,rpm_name,rpm_email.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        #[command(flatten)]
+        user: UserArg,
+    },
+    /// List the RPM directory.
+    List {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Arguments of `regmail audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub action: AuditAction,
+}
+
+/// `regmail audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the audit log's hash chain; exits with status 1 when it is broken.
+    Verify {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the audit log.
+    Log {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `regmail triage`.
+pub fn run_triage(store: &mut Store, args: TriageArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings {
+        max_attachments: args.max_attachments,
+        max_attachment_bytes: args.max_attachment_bytes,
+        ..Settings::default()
+    };
+    let mut given = Answers::parse_pairs(args.answers.iter().map(String::as_str))?;
+    let interactive = !args.json
+        && !args.no_input
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    if interactive {
+        ask_open_questions(store, args.id, &mut given, &settings)?;
+    }
+
+    let user = args.user.name();
+    let result = triage::triage(
+        store,
+        args.id,
+        &given,
+        &settings,
+        &user,
+        jiff::Timestamp::now(),
+    )?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &triage_json(&result))?;
+        writeln!(out)?;
+    } else {
+        print_triage(&mut out, &result)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Walks the reviewer through each open question, showing its evidence and SOPP text.
+/// The walk is evaluated again after every answer because an answer can change the path.
+fn ask_open_questions(
+    store: &Store,
+    id: i64,
+    given: &mut Answers,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let mut asked = Vec::new();
+    loop {
+        let (outcome, _) = triage::preview(store, id, given, settings)?;
+        let Some(question) = outcome
+            .open_questions
+            .iter()
+            .find(|q| !asked.contains(&q.key))
+        else {
+            return Ok(());
+        };
+        asked.push(question.key);
+        print_question(&mut out, question)?;
+
+        loop {
+            write!(out, "Answer [{}]: ", question.inferred)?;
+            out.flush()?;
+            let mut line = String::new();
+            if stdin.lock().read_line(&mut line)? == 0 {
+                writeln!(out)?;
+                return Ok(());
+            }
+            let line = line.trim();
+            let value = if line.is_empty() {
+                question.inferred.as_str()
+            } else {
+                line
+            };
+            if question.choices.iter().any(|c| c.value == value) {
+                given.set(question.key, value);
+                writeln!(out)?;
+                break;
+            }
+            writeln!(
+                out,
+                "{value:?} is not one of the answers; type one of the values listed, or press Enter for {}",
+                question.inferred
+            )?;
+        }
+    }
+}
+
+fn print_question(out: &mut impl Write, question: &OpenQuestion) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} (SOPP 8119 {})",
+        question.question, question.section
+    )?;
+    writeln!(out, "  SOPP: \"{}\"", question.quote)?;
+    for line in &question.evidence {
+        writeln!(out, "  Evidence: {line}")?;
+    }
+    writeln!(out, "  Inferred: {}", question.inferred)?;
+    for choice in &question.choices {
+        writeln!(out, "    {:<20} {}", choice.value, choice.label)?;
+    }
+    Ok(())
+}
+
+/// Returns the outcome as JSON with the store's message, decision and task ids added.
+fn triage_json(result: &Triage) -> serde_json::Value {
+    let mut value = serde_json::to_value(&result.outcome).expect("outcomes serialize to JSON");
+    value["message_id"] = result.message_id.into();
+    value["decision_id"] = result.saved.decision_id.into();
+    if let Some(tasks) = value["tasks"].as_array_mut() {
+        for task in tasks {
+            let id = result
+                .saved
+                .open_tasks
+                .iter()
+                .find(|row| Some(row.kind.as_str()) == task["kind"].as_str())
+                .map(|row| row.id);
+            task["id"] = id.into();
+        }
+    }
+    value["cancelled_tasks"] =
+        serde_json::to_value(&result.saved.cancelled).expect("task rows serialize to JSON");
+    value
+}
+
+fn source_word(source: Source) -> &'static str {
+    match source {
+        Source::Inferred => "inferred",
+        Source::Answered => "answered",
+    }
+}
+
+fn print_triage(out: &mut impl Write, result: &Triage) -> std::io::Result<()> {
+    let outcome: &Outcome = &result.outcome;
+    writeln!(
+        out,
+        "Message {} under SOPP {} v{} (effective {})",
+        result.message_id, outcome.sopp.number, outcome.sopp.version, outcome.sopp.effective
+    )?;
+    writeln!(out, "Received:    {}", rfc3339(&outcome.received_at))?;
+    writeln!(
+        out,
+        "Regulatory:  {}",
+        if outcome.regulatory { "yes" } else { "no" }
+    )?;
+    for identifier in &outcome.identifiers {
+        writeln!(
+            out,
+            "Identifier:  {} ({}, in the {}: {:?})",
+            identifier.value, identifier.kind, identifier.location, identifier.matched
+        )?;
+    }
+
+    writeln!(out, "\nSteps:")?;
+    for step in &outcome.steps {
+        writeln!(
+            out,
+            "  [{}] {} -> {} ({})",
+            step.section,
+            step.question,
+            step.answer,
+            source_word(step.source)
+        )?;
+        if let Some(fact) = outcome.fact(step.fact) {
+            for line in &fact.evidence {
+                writeln!(out, "        {line}")?;
+            }
+        }
+    }
+
+    writeln!(
+        out,
+        "\nDisposition: {} (SOPP 8119 {})",
+        outcome.disposition, outcome.section
+    )?;
+    if let Some(redirect) = &outcome.redirect {
+        writeln!(
+            out,
+            "Redirect to: {} ({}), {}{}; {}",
+            redirect.name,
+            redirect.full_name,
+            redirect.phones.join(" or "),
+            redirect
+                .email
+                .as_ref()
+                .map(|e| format!(", {e}"))
+                .unwrap_or_default(),
+            redirect.when
+        )?;
+    }
+
+    if outcome.tasks.is_empty() {
+        writeln!(out, "\nNo tasks.")?;
+    } else {
+        writeln!(out, "\nTasks:")?;
+        for task in &outcome.tasks {
+            let id = result
+                .saved
+                .open_tasks
+                .iter()
+                .find(|row| row.kind == task.kind)
+                .map(|row| format!("#{}", row.id))
+                .unwrap_or_default();
+            let due = match (&task.due_at, &task.warn_at) {
+                (Some(due), Some(warn)) => {
+                    format!("due {} (warning {})", rfc3339(due), rfc3339(warn))
+                }
+                (Some(due), None) => format!("due {}", rfc3339(due)),
+                _ => "no deadline".to_owned(),
+            };
+            writeln!(
+                out,
+                "  {id:<5} {:<28} {:<16} {:<11} {due}",
+                task.kind,
+                task.role.as_str(),
+                task.section
+            )?;
+            writeln!(out, "        {}", task.title)?;
+        }
+    }
+    for task in &result.saved.cancelled {
+        writeln!(
+            out,
+            "  #{} {} cancelled: {}",
+            task.id,
+            task.kind,
+            task.note.as_deref().unwrap_or_default()
+        )?;
+    }
+
+    if !outcome.open_questions.is_empty() {
+        writeln!(out, "\nOpen questions (inferred, please confirm):")?;
+        for question in &outcome.open_questions {
+            writeln!(
+                out,
+                "  {} = {}: {} Answer with --answer {}=VALUE.",
+                question.key, question.inferred, question.question, question.key
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `regmail tasks` and `regmail tasks done`.
+pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if let Some(TasksAction::Done(done)) = args.action {
+        let user = done.user.name();
+        let task =
+            store.complete_task(done.id, done.note.as_deref(), &user, jiff::Timestamp::now())?;
+        if done.json || args.json {
+            serde_json::to_writer_pretty(&mut out, &task)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "Task {} ({}) done.", task.id, task.kind)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let tasks = store.tasks(args.all)?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &tasks)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if tasks.is_empty() {
+        writeln!(out, "No open tasks.")?;
+    }
+    for task in &tasks {
+        print_task(&mut out, task)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
+    let due = task.due_at.as_deref().unwrap_or("no deadline");
+    writeln!(
+        out,
+        "#{:<5} {:<9} {:<28} {:<25} msg {} {:<16} SOPP 8119 {}",
+        task.id, task.status, task.kind, due, task.message_id, task.role, task.section
+    )?;
+    writeln!(out, "       {}", task.title)?;
+    if let Some(subject) = &task.subject {
+        writeln!(out, "       Subject: {subject}")?;
+    }
+    if let Some(note) = &task.note {
+        writeln!(out, "       Note: {note}")?;
+    }
+    Ok(())
+}
+
+/// Runs `regmail directory import` and `regmail directory list`.
+pub fn run_directory(store: &mut Store, args: DirectoryArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        DirectoryAction::Import { file, user } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let directory = Directory::parse_csv(&text)
+                .with_context(|| format!("invalid RPM directory {}", file.display()))?;
+            let count = store.import_directory(&directory, &user.name(), jiff::Timestamp::now())?;
+            writeln!(
+                out,
+                "Imported {count} RPM directory entries from {}.",
+                file.display()
+            )?;
+        }
+        DirectoryAction::List { json } => {
+            let directory = store.directory()?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, directory.entries())?;
+                writeln!(out)?;
+            } else {
+                for entry in directory.entries() {
+                    writeln!(
+                        out,
+                        "{:<14} {:<24} {:<18} {} <{}>",
+                        entry.application,
+                        entry.product,
+                        entry.sponsor,
+                        entry.rpm_name,
+                        entry.rpm_email
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `regmail audit verify` and `regmail audit log`.
+pub fn run_audit(store: &Store, args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        AuditAction::Verify { json } => {
+            let verdict = store.verify_audit()?;
+            if json {
+                let value = match &verdict {
+                    Ok(head) => {
+                        serde_json::json!({ "ok": true, "entries": head.entries, "head": head.hash })
+                    }
+                    Err(problem) => {
+                        serde_json::json!({ "ok": false, "error": problem, "message": problem.to_string() })
+                    }
+                };
+                serde_json::to_writer_pretty(&mut out, &value)?;
+                writeln!(out)?;
+            }
+            match verdict {
+                Ok(head) => {
+                    if !json {
+                        writeln!(
+                            out,
+                            "Audit log intact: {} entries, head {}. Keep the head hash elsewhere to detect entries cut from the end.",
+                            head.entries, head.hash
+                        )?;
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(problem) => {
+                    if !json {
+                        eprintln!("error: audit log broken: {problem}");
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        AuditAction::Log { json } => {
+            let entries = store.audit_log()?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &entries)?;
+                writeln!(out)?;
+            } else {
+                for chained in &entries {
+                    let entry = &chained.entry;
+                    writeln!(
+                        out,
+                        "{:>5} {} {:<16} {:<16} msg {:<5} task {:<5} {:<10} {}",
+                        entry.seq,
+                        entry.at,
+                        entry.user,
+                        entry.action,
+                        entry
+                            .message_id
+                            .map(|id| id.to_string())
+                            .unwrap_or_default(),
+                        entry.task_id.map(|id| id.to_string()).unwrap_or_default(),
+                        entry.section.as_deref().unwrap_or_default(),
+                        entry.detail
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

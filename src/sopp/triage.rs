@@ -1,0 +1,165 @@
+//! Triage of a stored message: build its facts, merge the reviewer's stored and new
+//! answers, walk the tree on the business calendar, and save the decision, tasks and audit
+//! entries.
+//!
+//! This is the one part of the procedure that reads and writes the store; the rules stay
+//! in [`super::engine`].
+
+use jiff::Timestamp;
+
+use super::engine::{evaluate, Answers, EngineError, Outcome};
+use super::facts::{MessageFacts, Settings};
+use super::mail::{facts_from_stored, MailError};
+use super::tree::Tree;
+use crate::calendar::{self, BusinessCalendar};
+use crate::store::{self, SavedTriage, Store, TriageRecord};
+
+/// Errors of a triage.
+#[derive(Debug, thiserror::Error)]
+pub enum TriageError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// The message did not parse on import, so it has no facts to triage.
+    #[error("message {id} was quarantined on import ({reason}); treat it as unreadable and notify the sponsor by phone (SOPP 8119 VII.A.1)")]
+    Quarantined {
+        /// The message id.
+        id: i64,
+        /// The quarantine reason.
+        reason: String,
+    },
+    /// The message's facts could not be built.
+    #[error("message {id} cannot be triaged")]
+    Mail {
+        /// The message id.
+        id: i64,
+        /// The cause.
+        #[source]
+        source: MailError,
+    },
+    /// The answers do not fit the tree, or a deadline failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The business calendar could not be built from the stored closures.
+    #[error("the business calendar could not be built")]
+    Calendar {
+        /// The calendar's error.
+        #[source]
+        source: calendar::Error,
+    },
+}
+
+/// A triage result and what saving it did.
+#[derive(Debug, Clone)]
+pub struct Triage {
+    /// The message id.
+    pub message_id: i64,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The answers used: stored ones with this run's on top.
+    pub answers: Answers,
+    /// The saved decision and the message's tasks.
+    pub saved: SavedTriage,
+}
+
+/// Returns the facts of stored message `id`.
+///
+/// # Errors
+///
+/// Returns [`TriageError::Quarantined`] for a message that did not parse, and
+/// [`TriageError::Mail`] when it has no receipt time.
+pub fn stored_facts(store: &Store, id: i64) -> Result<MessageFacts, TriageError> {
+    let message = store.message(id)?;
+    if message.status == "quarantined" {
+        return Err(TriageError::Quarantined {
+            id,
+            reason: message.quarantine_reason.unwrap_or_default(),
+        });
+    }
+    let raw = store.raw_message(id)?;
+    facts_from_stored(&message.parsed, &raw).map_err(|source| TriageError::Mail { id, source })
+}
+
+/// Returns the business calendar with the user's closures from the store.
+///
+/// # Errors
+///
+/// Returns [`TriageError::Calendar`] when a stored closure breaks the calendar's rules.
+pub fn stored_calendar(store: &Store) -> Result<BusinessCalendar, TriageError> {
+    BusinessCalendar::with_shipped_closures(store.closures()?)
+        .map_err(|source| TriageError::Calendar { source })
+}
+
+/// Evaluates stored message `id` with its stored answers and `given` on top, without
+/// saving anything. Returns the outcome and the answers used.
+///
+/// # Errors
+///
+/// As for [`stored_facts`], and [`TriageError::Engine`] for an answer that does not fit
+/// the tree.
+pub fn preview(
+    store: &Store,
+    id: i64,
+    given: &Answers,
+    settings: &Settings,
+) -> Result<(Outcome, Answers), TriageError> {
+    let facts = stored_facts(store, id)?;
+    let mut answers = Answers::new();
+    for stored in store.message_answers(id)? {
+        answers.set(stored.key, &stored.value);
+    }
+    for (key, value) in given.iter() {
+        answers.set(key, value);
+    }
+    let directory = store.directory()?;
+    let calendar = stored_calendar(store)?;
+    let outcome = evaluate(
+        Tree::sopp_8119_v11(),
+        &facts,
+        &answers,
+        settings,
+        &directory,
+        &calendar,
+    )?;
+    Ok((outcome, answers))
+}
+
+/// Triages stored message `id` with the answers `given` now by `user`, and saves the
+/// decision, tasks and audit entries.
+///
+/// # Errors
+///
+/// As for [`preview`], and [`TriageError::Store`] when saving fails.
+pub fn triage(
+    store: &mut Store,
+    id: i64,
+    given: &Answers,
+    settings: &Settings,
+    user: &str,
+    at: Timestamp,
+) -> Result<Triage, TriageError> {
+    let (outcome, answers) = preview(store, id, given, settings)?;
+    let given_answers: Vec<(super::FactKey, String)> = given
+        .iter()
+        .map(|(key, value)| (key, value.to_owned()))
+        .collect();
+    let saved = store.save_triage(&TriageRecord {
+        message_id: id,
+        outcome: &outcome,
+        given_answers: &given_answers,
+        user,
+        at,
+    })?;
+    tracing::info!(
+        message_id = id,
+        disposition = %outcome.disposition,
+        tasks = saved.open_tasks.len(),
+        "triaged message"
+    );
+    Ok(Triage {
+        message_id: id,
+        outcome,
+        answers,
+        saved,
+    })
+}

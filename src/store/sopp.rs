@@ -1,0 +1,679 @@
+//! Storage of the SOPP 8119 procedure: the RPM directory, the reviewer's answers, triage
+//! decisions, tasks and the hash-chained audit log.
+//!
+//! Every write that changes the procedure's state appends its audit entries in the same
+//! transaction, so the log and the state cannot drift apart.
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Store};
+use crate::sopp::audit::{self, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
+use crate::sopp::clock::rfc3339;
+use crate::sopp::engine::{Outcome, Source};
+use crate::sopp::{Directory, DirectoryEntry, FactKey};
+
+/// An answer the reviewer gave for a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    /// The question.
+    pub key: FactKey,
+    /// The answer.
+    pub value: String,
+    /// The user who gave it.
+    pub answered_by: String,
+    /// When, RFC 3339 UTC.
+    pub answered_at: String,
+}
+
+/// A triage result to save.
+#[derive(Debug, Clone, Copy)]
+pub struct TriageRecord<'a> {
+    /// The message triaged.
+    pub message_id: i64,
+    /// The engine's outcome.
+    pub outcome: &'a Outcome,
+    /// The answers given in this run, which replace earlier answers to the same questions.
+    pub given_answers: &'a [(FactKey, String)],
+    /// The user who ran the triage.
+    pub user: &'a str,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The result of saving a triage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedTriage {
+    /// The id of the decision row.
+    pub decision_id: i64,
+    /// The message's open tasks after the save.
+    pub open_tasks: Vec<TaskRow>,
+    /// Tasks closed because the new outcome no longer calls for them.
+    pub cancelled: Vec<TaskRow>,
+}
+
+/// A stored task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    /// Task id.
+    pub id: i64,
+    /// The message it concerns.
+    pub message_id: i64,
+    /// The message's subject.
+    pub subject: Option<String>,
+    /// The task kind (`forward-to-rpm`).
+    pub kind: String,
+    /// The action.
+    pub title: String,
+    /// The person responsible (`reviewer`, `rpm-or-designee`).
+    pub role: String,
+    /// The SOPP section.
+    pub section: String,
+    /// When it falls due, RFC 3339 with the America/New_York offset, or none.
+    pub due_at: Option<String>,
+    /// The early-warning mark, or none.
+    pub warn_at: Option<String>,
+    /// `open`, `done` or `cancelled`.
+    pub status: String,
+    /// When it was created, RFC 3339 UTC.
+    pub created_at: String,
+    /// When it was completed or cancelled.
+    pub closed_at: Option<String>,
+    /// The user who completed or cancelled it.
+    pub closed_by: Option<String>,
+    /// The completion note.
+    pub note: Option<String>,
+}
+
+const TASK_COLUMNS: &str = "t.id, t.message_id, m.subject, t.kind, t.title, t.role, t.section, \
+     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note";
+
+fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
+    Ok(TaskRow {
+        id: row.get(0)?,
+        message_id: row.get(1)?,
+        subject: row.get(2)?,
+        kind: row.get(3)?,
+        title: row.get(4)?,
+        role: row.get(5)?,
+        section: row.get(6)?,
+        due_at: row.get(7)?,
+        warn_at: row.get(8)?,
+        status: row.get(9)?,
+        created_at: row.get(10)?,
+        closed_at: row.get(11)?,
+        closed_by: row.get(12)?,
+        note: row.get(13)?,
+    })
+}
+
+/// Sorts tasks by due time (earliest first, tasks without one last), then by id.
+fn sort_by_due(tasks: &mut [TaskRow]) {
+    let key = |task: &TaskRow| {
+        task.due_at
+            .as_deref()
+            .and_then(|due| due.parse::<Timestamp>().ok())
+    };
+    tasks.sort_by(|a, b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => x.cmp(&y).then(a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+}
+
+/// An audit entry to append.
+struct AuditStep<'a> {
+    user: &'a str,
+    action: &'a str,
+    message_id: Option<i64>,
+    task_id: Option<i64>,
+    section: Option<&'a str>,
+    detail: serde_json::Value,
+}
+
+/// Appends one entry to the audit log inside `tx` and returns its sequence number.
+fn append_audit(tx: &Transaction<'_>, at: Timestamp, step: AuditStep<'_>) -> Result<i64, Error> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, audit::GENESIS_HASH.to_owned()),
+    };
+    let entry = AuditEntry {
+        seq,
+        at: at.to_string(),
+        user: step.user.to_owned(),
+        action: step.action.to_owned(),
+        message_id: step.message_id,
+        task_id: step.task_id,
+        section: step.section.map(str::to_owned),
+        detail: step.detail.to_string(),
+    };
+    let hash = entry.hash(&prev_hash);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, user, action, message_id, task_id, section, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            entry.seq,
+            entry.at,
+            entry.user,
+            entry.action,
+            entry.message_id,
+            entry.task_id,
+            entry.section,
+            entry.detail,
+            prev_hash,
+            hash
+        ],
+    )?;
+    Ok(seq)
+}
+
+impl Store {
+    /// Adds or replaces the entries of `directory`, keyed by application, and records the
+    /// import in the audit log. Returns the number of entries written.
+    pub fn import_directory(
+        &mut self,
+        directory: &Directory,
+        user: &str,
+        at: Timestamp,
+    ) -> Result<usize, Error> {
+        let tx = self.conn.transaction()?;
+        for entry in directory.entries() {
+            let domains = serde_json::to_string(&entry.sponsor_domains)
+                .expect("a list of strings serializes");
+            tx.execute(
+                "INSERT INTO rpm_directory (application, stn, product, sponsor, sponsor_domains, rpm_name, rpm_email, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (application) DO UPDATE SET
+                     stn = excluded.stn, product = excluded.product, sponsor = excluded.sponsor,
+                     sponsor_domains = excluded.sponsor_domains, rpm_name = excluded.rpm_name,
+                     rpm_email = excluded.rpm_email, updated_at = excluded.updated_at",
+                params![
+                    entry.application,
+                    entry.stn,
+                    entry.product,
+                    entry.sponsor,
+                    domains,
+                    entry.rpm_name,
+                    entry.rpm_email,
+                    at.to_string()
+                ],
+            )?;
+        }
+        let applications: Vec<&str> = directory
+            .entries()
+            .iter()
+            .map(|e| e.application.as_str())
+            .collect();
+        append_audit(
+            &tx,
+            at,
+            AuditStep {
+                user,
+                action: "directory-import",
+                message_id: None,
+                task_id: None,
+                section: Some("VI.C.6"),
+                detail: serde_json::json!({ "applications": applications }),
+            },
+        )?;
+        tx.commit()?;
+        Ok(directory.entries().len())
+    }
+
+    /// Returns the RPM directory, ordered by application.
+    pub fn directory(&self) -> Result<Directory, Error> {
+        let mut statement = self.conn.prepare(
+            "SELECT stn, application, product, sponsor, sponsor_domains, rpm_name, rpm_email
+             FROM rpm_directory ORDER BY application",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                DirectoryEntry {
+                    stn: row.get(0)?,
+                    application: row.get(1)?,
+                    product: row.get(2)?,
+                    sponsor: row.get(3)?,
+                    sponsor_domains: Vec::new(),
+                    rpm_name: row.get(5)?,
+                    rpm_email: row.get(6)?,
+                },
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (mut entry, domains) = row?;
+            entry.sponsor_domains =
+                serde_json::from_str(&domains).map_err(|source| Error::CorruptValue {
+                    column: "rpm_directory.sponsor_domains",
+                    source,
+                })?;
+            entries.push(entry);
+        }
+        Ok(Directory::from_entries(entries))
+    }
+
+    /// Returns the answers the reviewer gave for message `message_id`.
+    pub fn message_answers(&self, message_id: i64) -> Result<Vec<StoredAnswer>, Error> {
+        let mut statement = self.conn.prepare(
+            "SELECT key, value, answered_by, answered_at FROM message_answers
+             WHERE message_id = ?1 ORDER BY key",
+        )?;
+        let rows = statement.query_map([message_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut answers = Vec::new();
+        for row in rows {
+            let (key, value, answered_by, answered_at) = row?;
+            // Keys were checked when written; one this build does not know is skipped so
+            // that an older Regmail can still triage with the rest.
+            let Some(key) = FactKey::parse(&key) else {
+                tracing::warn!(message_id, key = %key, "skipping stored answer to an unknown question");
+                continue;
+            };
+            answers.push(StoredAnswer {
+                key,
+                value,
+                answered_by,
+                answered_at,
+            });
+        }
+        Ok(answers)
+    }
+
+    /// Saves a triage: the answers given, the decision with the answer used at each step,
+    /// the tasks, and an audit entry for every step, override, task change and the
+    /// decision. Open tasks of the message that the outcome no longer calls for are
+    /// cancelled. Open tasks it still calls for keep their id, with the due time updated,
+    /// and tasks already done are not created again.
+    pub fn save_triage(&mut self, record: &TriageRecord<'_>) -> Result<SavedTriage, Error> {
+        let at = record.at.to_string();
+        let user = record.user;
+        let message_id = record.message_id;
+        let outcome = record.outcome;
+        let tx = self.conn.transaction()?;
+
+        for (key, value) in record.given_answers {
+            tx.execute(
+                "INSERT INTO message_answers (message_id, key, value, answered_by, answered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (message_id, key) DO UPDATE SET
+                     value = excluded.value, answered_by = excluded.answered_by,
+                     answered_at = excluded.answered_at",
+                params![message_id, key.as_str(), value, user, at],
+            )?;
+        }
+
+        let sopp = format!("SOPP {} v{}", outcome.sopp.number, outcome.sopp.version);
+        let outcome_json = serde_json::to_string(outcome).expect("outcomes serialize to JSON");
+        tx.execute(
+            "INSERT INTO decisions (message_id, sopp, disposition, section, outcome_json, decided_by, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                message_id,
+                sopp,
+                outcome.disposition.as_str(),
+                outcome.section,
+                outcome_json,
+                user,
+                at
+            ],
+        )?;
+        let decision_id = tx.last_insert_rowid();
+
+        for (position, step) in outcome.steps.iter().enumerate() {
+            let fact = outcome.fact(step.fact);
+            let inferred = fact.map_or(step.answer.as_str(), |f| f.inferred.as_str());
+            let answered_by: Option<String> = match step.source {
+                Source::Answered => tx
+                    .query_row(
+                        "SELECT answered_by FROM message_answers WHERE message_id = ?1 AND key = ?2",
+                        params![message_id, step.fact.as_str()],
+                        |row| row.get(0),
+                    )
+                    .optional()?,
+                Source::Inferred => None,
+            };
+            let source = match step.source {
+                Source::Inferred => "inferred",
+                Source::Answered => "answered",
+            };
+            tx.execute(
+                "INSERT INTO decision_answers (decision_id, position, key, value, source, inferred, answered_by, section)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    decision_id,
+                    position as i64,
+                    step.fact.as_str(),
+                    step.answer,
+                    source,
+                    inferred,
+                    answered_by,
+                    step.section
+                ],
+            )?;
+            let evidence = fact.map(|f| f.evidence.clone()).unwrap_or_default();
+            append_audit(
+                &tx,
+                record.at,
+                AuditStep {
+                    user,
+                    action: "answer",
+                    message_id: Some(message_id),
+                    task_id: None,
+                    section: Some(&step.section),
+                    detail: serde_json::json!({
+                        "decision": decision_id,
+                        "question": step.fact.as_str(),
+                        "answer": step.answer,
+                        "source": source,
+                        "answered_by": answered_by,
+                        "evidence": evidence,
+                    }),
+                },
+            )?;
+            if step.source == Source::Answered && step.answer != inferred {
+                append_audit(
+                    &tx,
+                    record.at,
+                    AuditStep {
+                        user,
+                        action: "override",
+                        message_id: Some(message_id),
+                        task_id: None,
+                        section: Some(&step.section),
+                        detail: serde_json::json!({
+                            "decision": decision_id,
+                            "question": step.fact.as_str(),
+                            "inferred": inferred,
+                            "answer": step.answer,
+                            "answered_by": answered_by,
+                        }),
+                    },
+                )?;
+            }
+        }
+
+        append_audit(
+            &tx,
+            record.at,
+            AuditStep {
+                user,
+                action: "decision",
+                message_id: Some(message_id),
+                task_id: None,
+                section: Some(&outcome.section),
+                detail: serde_json::json!({
+                    "decision": decision_id,
+                    "sopp": sopp,
+                    "disposition": outcome.disposition.as_str(),
+                    "redirect": outcome.redirect.as_ref().map(|r| r.name.as_str()),
+                    "regulatory": outcome.regulatory,
+                }),
+            },
+        )?;
+
+        let cancelled = reconcile_tasks(&tx, record, decision_id)?;
+        tx.commit()?;
+
+        let open_tasks = self
+            .message_tasks(message_id)?
+            .into_iter()
+            .filter(|t| t.status == "open")
+            .collect();
+        Ok(SavedTriage {
+            decision_id,
+            open_tasks,
+            cancelled,
+        })
+    }
+
+    /// Returns the tasks of message `message_id`, in due order.
+    pub fn message_tasks(&self, message_id: i64) -> Result<Vec<TaskRow>, Error> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN messages m ON m.id = t.message_id
+             WHERE t.message_id = ?1"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut tasks = statement
+            .query_map([message_id], task_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        sort_by_due(&mut tasks);
+        Ok(tasks)
+    }
+
+    /// Returns the open tasks, or every task with `include_closed`, in due order.
+    pub fn tasks(&self, include_closed: bool) -> Result<Vec<TaskRow>, Error> {
+        let filter = if include_closed {
+            ""
+        } else {
+            "WHERE t.status = 'open'"
+        };
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN messages m ON m.id = t.message_id {filter}"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut tasks = statement
+            .query_map([], task_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        sort_by_due(&mut tasks);
+        Ok(tasks)
+    }
+
+    /// Marks open task `id` done with an optional `note`, and records it in the audit log.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::TaskNotFound`] or [`Error::TaskClosed`].
+    pub fn complete_task(
+        &mut self,
+        id: i64,
+        note: Option<&str>,
+        user: &str,
+        at: Timestamp,
+    ) -> Result<TaskRow, Error> {
+        let tx = self.conn.transaction()?;
+        let row: Option<(i64, String, String, String)> = tx
+            .query_row(
+                "SELECT message_id, kind, section, status FROM tasks WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .optional()?;
+        let Some((message_id, kind, section, status)) = row else {
+            return Err(Error::TaskNotFound { id });
+        };
+        if status != "open" {
+            return Err(Error::TaskClosed { id, status });
+        }
+        tx.execute(
+            "UPDATE tasks SET status = 'done', closed_at = ?1, closed_by = ?2, note = ?3 WHERE id = ?4",
+            params![at.to_string(), user, note, id],
+        )?;
+        append_audit(
+            &tx,
+            at,
+            AuditStep {
+                user,
+                action: "task-done",
+                message_id: Some(message_id),
+                task_id: Some(id),
+                section: Some(&section),
+                detail: serde_json::json!({ "kind": kind, "note": note }),
+            },
+        )?;
+        tx.commit()?;
+
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN messages m ON m.id = t.message_id WHERE t.id = ?1"
+        );
+        Ok(self.conn.query_row(&sql, [id], task_from_row)?)
+    }
+
+    /// Returns the audit log in sequence order.
+    pub fn audit_log(&self) -> Result<Vec<ChainedEntry>, Error> {
+        let mut statement = self.conn.prepare(
+            "SELECT seq, at, user, action, message_id, task_id, section, detail, prev_hash, hash
+             FROM audit_log ORDER BY seq",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(ChainedEntry {
+                entry: AuditEntry {
+                    seq: row.get(0)?,
+                    at: row.get(1)?,
+                    user: row.get(2)?,
+                    action: row.get(3)?,
+                    message_id: row.get(4)?,
+                    task_id: row.get(5)?,
+                    section: row.get(6)?,
+                    detail: row.get(7)?,
+                },
+                prev_hash: row.get(8)?,
+                hash: row.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Checks the audit log's hash chain. The outer error is a database failure; the inner
+    /// result is the verdict.
+    pub fn verify_audit(&self) -> Result<Result<ChainHead, ChainBreak>, Error> {
+        Ok(audit::verify_chain(&self.audit_log()?))
+    }
+}
+
+/// Brings the message's open tasks in line with the outcome and returns the tasks it
+/// cancelled.
+fn reconcile_tasks(
+    tx: &Transaction<'_>,
+    record: &TriageRecord<'_>,
+    decision_id: i64,
+) -> Result<Vec<TaskRow>, Error> {
+    let at = record.at.to_string();
+    let message_id = record.message_id;
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN messages m ON m.id = t.message_id
+         WHERE t.message_id = ?1 AND t.status IN ('open', 'done')"
+    );
+    let (open, done): (Vec<TaskRow>, Vec<TaskRow>) = tx
+        .prepare(&sql)?
+        .query_map([message_id], task_from_row)?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .partition(|t| t.status == "open");
+
+    for task in &record.outcome.tasks {
+        // A task already done for this message stays done; triaging again does not
+        // ask for it a second time.
+        if done.iter().any(|t| t.kind == task.kind) {
+            continue;
+        }
+        let due_at = task.due_at.as_ref().map(rfc3339);
+        let warn_at = task.warn_at.as_ref().map(rfc3339);
+        match open.iter().find(|t| t.kind == task.kind) {
+            Some(existing) if existing.due_at == due_at && existing.warn_at == warn_at => {}
+            Some(existing) => {
+                tx.execute(
+                    "UPDATE tasks SET due_at = ?1, warn_at = ?2, decision_id = ?3 WHERE id = ?4",
+                    params![due_at, warn_at, decision_id, existing.id],
+                )?;
+                append_audit(
+                    tx,
+                    record.at,
+                    AuditStep {
+                        user: record.user,
+                        action: "task-updated",
+                        message_id: Some(message_id),
+                        task_id: Some(existing.id),
+                        section: Some(&task.section),
+                        detail: serde_json::json!({
+                            "kind": task.kind,
+                            "due_at": due_at,
+                            "previous_due_at": existing.due_at,
+                        }),
+                    },
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO tasks (message_id, decision_id, kind, title, role, section, due_at, warn_at, status, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9)",
+                    params![
+                        message_id,
+                        decision_id,
+                        task.kind,
+                        task.title,
+                        task.role.as_str(),
+                        task.section,
+                        due_at,
+                        warn_at,
+                        at
+                    ],
+                )?;
+                let task_id = tx.last_insert_rowid();
+                append_audit(
+                    tx,
+                    record.at,
+                    AuditStep {
+                        user: record.user,
+                        action: "task-created",
+                        message_id: Some(message_id),
+                        task_id: Some(task_id),
+                        section: Some(&task.section),
+                        detail: serde_json::json!({
+                            "kind": task.kind,
+                            "role": task.role.as_str(),
+                            "due_at": due_at,
+                        }),
+                    },
+                )?;
+            }
+        }
+    }
+
+    let mut cancelled = Vec::new();
+    for task in open {
+        if record.outcome.task(&task.kind).is_some() {
+            continue;
+        }
+        let note = "no longer required after the message was triaged again";
+        tx.execute(
+            "UPDATE tasks SET status = 'cancelled', closed_at = ?1, closed_by = ?2, note = ?3 WHERE id = ?4",
+            params![at, record.user, note, task.id],
+        )?;
+        append_audit(
+            tx,
+            record.at,
+            AuditStep {
+                user: record.user,
+                action: "task-cancelled",
+                message_id: Some(message_id),
+                task_id: Some(task.id),
+                section: Some(&task.section),
+                detail: serde_json::json!({ "kind": task.kind, "decision": decision_id }),
+            },
+        )?;
+        cancelled.push(TaskRow {
+            status: "cancelled".to_owned(),
+            closed_at: Some(at.clone()),
+            closed_by: Some(record.user.to_owned()),
+            note: Some(note.to_owned()),
+            ..task
+        });
+    }
+    Ok(cancelled)
+}

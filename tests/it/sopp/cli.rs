@@ -1,0 +1,141 @@
+//! `regmail directory`, `triage`, `tasks` and `audit` run as a user would, against a
+//! temporary database.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::scenarios::fixtures;
+
+fn regmail(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_regmail"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("REGMAIL_DB")
+        .env("REGMAIL_USER", "dana.whitfield")
+        .output()
+        .expect("run regmail")
+}
+
+fn ok(output: &Output, what: &str) -> String {
+    assert!(
+        output.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output, what: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(output, what)).expect("JSON output")
+}
+
+#[test]
+fn triage_tasks_audit_contract() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/rpm-missing.eml");
+    let csv = fixtures().join("scenarios/directory.csv");
+
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let imported = ok(
+        &regmail(
+            &db,
+            &["directory", "import", csv.to_str().expect("utf-8 path")],
+        ),
+        "directory import",
+    );
+    assert!(imported.contains("3 RPM directory entries"), "{imported}");
+    let listed = json(
+        &regmail(&db, &["directory", "list", "--json"]),
+        "directory list",
+    );
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(3),
+        "directory entries"
+    );
+
+    let outcome = json(
+        &regmail(&db, &["triage", "1", "--answer", "kind=agreed", "--json"]),
+        "triage",
+    );
+    assert_eq!(outcome["regulatory"], true);
+    assert_eq!(outcome["disposition"], "accept");
+    assert_eq!(outcome["redirect"], serde_json::Value::Null);
+    assert_eq!(outcome["received_at"], "2025-03-04T10:15:00-05:00");
+    assert_eq!(outcome["identifiers"][0]["kind"], "bla");
+    assert_eq!(outcome["identifiers"][0]["value"], "STN 125742/0");
+    let facts = outcome["facts"].as_array().expect("facts array");
+    for fact in facts {
+        for key in ["key", "value", "evidence", "source"] {
+            assert!(fact.get(key).is_some(), "fact lacks {key}: {fact}");
+        }
+    }
+    let kind = facts
+        .iter()
+        .find(|f| f["key"] == "kind")
+        .expect("kind fact");
+    assert_eq!(kind["source"], "answered");
+    assert!(
+        outcome["open_questions"].is_array(),
+        "open_questions present"
+    );
+
+    let tasks = outcome["tasks"].as_array().expect("tasks array");
+    let forward = tasks
+        .iter()
+        .find(|t| t["kind"] == "forward-to-rpm")
+        .expect("forward-to-rpm task");
+    assert_eq!(forward["due_at"], "2025-03-05T16:30:00-05:00");
+    assert_eq!(forward["role"], "reviewer");
+    assert_eq!(forward["section"], "VII.A.2.a");
+    let remind = tasks
+        .iter()
+        .find(|t| t["kind"] == "remind-include-rpm")
+        .expect("remind-include-rpm task");
+    assert_eq!(remind["due_at"], serde_json::Value::Null);
+    let forward_id = forward["id"].as_i64().expect("task id");
+
+    let open = json(&regmail(&db, &["tasks", "--json"]), "tasks");
+    assert_eq!(
+        open.as_array().map(Vec::len),
+        Some(tasks.len()),
+        "open tasks"
+    );
+    assert_eq!(open[0]["kind"], "forward-to-rpm", "earliest due first");
+
+    let id = forward_id.to_string();
+    let done = json(
+        &regmail(
+            &db,
+            &["tasks", "done", &id, "--note", "forwarded", "--json"],
+        ),
+        "tasks done",
+    );
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["note"], "forwarded");
+    assert_eq!(done["closed_by"], "dana.whitfield");
+
+    let verify = json(
+        &regmail(&db, &["audit", "verify", "--json"]),
+        "audit verify",
+    );
+    assert_eq!(verify["ok"], true);
+    assert!(verify["entries"].as_i64().unwrap_or(0) > 5, "{verify}");
+
+    let bad = regmail(&db, &["triage", "1", "--answer", "kind=maybe"]);
+    assert_eq!(bad.status.code(), Some(2), "invalid answer exit code");
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("invalid value \"maybe\" for answer kind"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("agreed"),
+        "error lists the values: {stderr}"
+    );
+}
