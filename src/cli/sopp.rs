@@ -169,12 +169,18 @@ pub fn run_triage(store: &mut Store, args: TriageArgs) -> anyhow::Result<ExitCod
         &user,
         jiff::Timestamp::now(),
     )?;
+    // A task the outcome calls for is either open or was done after an earlier triage.
+    let rows: Vec<TaskRow> = store
+        .message_tasks(args.id)?
+        .into_iter()
+        .filter(|row| row.status != "cancelled")
+        .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &triage_json(&result))?;
+        serde_json::to_writer_pretty(&mut out, &triage_json(&result, &rows))?;
         writeln!(out)?;
     } else {
-        print_triage(&mut out, &result)?;
+        print_triage(&mut out, &result, &rows)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -247,20 +253,19 @@ fn print_question(out: &mut impl Write, question: &OpenQuestion) -> std::io::Res
     Ok(())
 }
 
-/// Returns the outcome as JSON with the store's message, decision and task ids added.
-fn triage_json(result: &Triage) -> serde_json::Value {
+/// Returns the outcome as JSON with the store's message, decision and task ids and task
+/// statuses added.
+fn triage_json(result: &Triage, rows: &[TaskRow]) -> serde_json::Value {
     let mut value = serde_json::to_value(&result.outcome).expect("outcomes serialize to JSON");
     value["message_id"] = result.message_id.into();
     value["decision_id"] = result.saved.decision_id.into();
     if let Some(tasks) = value["tasks"].as_array_mut() {
         for task in tasks {
-            let id = result
-                .saved
-                .open_tasks
+            let row = rows
                 .iter()
-                .find(|row| Some(row.kind.as_str()) == task["kind"].as_str())
-                .map(|row| row.id);
-            task["id"] = id.into();
+                .find(|row| Some(row.kind.as_str()) == task["kind"].as_str());
+            task["id"] = row.map(|row| row.id).into();
+            task["status"] = row.map(|row| row.status.clone()).into();
         }
     }
     value["cancelled_tasks"] =
@@ -275,7 +280,7 @@ fn source_word(source: Source) -> &'static str {
     }
 }
 
-fn print_triage(out: &mut impl Write, result: &Triage) -> std::io::Result<()> {
+fn print_triage(out: &mut impl Write, result: &Triage, rows: &[TaskRow]) -> std::io::Result<()> {
     let outcome: &Outcome = &result.outcome;
     writeln!(
         out,
@@ -298,18 +303,20 @@ fn print_triage(out: &mut impl Write, result: &Triage) -> std::io::Result<()> {
 
     writeln!(out, "\nSteps:")?;
     for step in &outcome.steps {
+        let fact = outcome.fact(step.fact);
+        let source = match fact {
+            Some(fact) if step.source == Source::Answered && fact.inferred != step.answer => {
+                format!("answered; inferred {}", fact.inferred)
+            }
+            _ => source_word(step.source).to_owned(),
+        };
         writeln!(
             out,
-            "  [{}] {} -> {} ({})",
-            step.section,
-            step.question,
-            step.answer,
-            source_word(step.source)
+            "  [{}] {} -> {} ({source})",
+            step.section, step.question, step.answer
         )?;
-        if let Some(fact) = outcome.fact(step.fact) {
-            for line in &fact.evidence {
-                writeln!(out, "        {line}")?;
-            }
+        for line in fact.map(|f| f.evidence.as_slice()).unwrap_or_default() {
+            writeln!(out, "        {line}")?;
         }
     }
 
@@ -339,13 +346,11 @@ fn print_triage(out: &mut impl Write, result: &Triage) -> std::io::Result<()> {
     } else {
         writeln!(out, "\nTasks:")?;
         for task in &outcome.tasks {
-            let id = result
-                .saved
-                .open_tasks
-                .iter()
-                .find(|row| row.kind == task.kind)
-                .map(|row| format!("#{}", row.id))
-                .unwrap_or_default();
+            let id = match rows.iter().find(|row| row.kind == task.kind) {
+                Some(row) if row.status == "open" => format!("#{}", row.id),
+                Some(row) => format!("#{} {}", row.id, row.status),
+                None => String::new(),
+            };
             let due = match (&task.due_at, &task.warn_at) {
                 (Some(due), Some(warn)) => {
                     format!("due {} (warning {})", rfc3339(due), rfc3339(warn))
@@ -355,12 +360,15 @@ fn print_triage(out: &mut impl Write, result: &Triage) -> std::io::Result<()> {
             };
             writeln!(
                 out,
-                "  {id:<5} {:<28} {:<16} {:<11} {due}",
+                "  {id:<8} {:<28} {:<16} {:<11} {due}",
                 task.kind,
                 task.role.as_str(),
                 task.section
             )?;
             writeln!(out, "        {}", task.title)?;
+            for line in &task.deadline_explanation {
+                writeln!(out, "        Deadline: {line}")?;
+            }
         }
     }
     for task in &result.saved.cancelled {

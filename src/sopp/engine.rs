@@ -525,3 +525,152 @@ fn build_task(
         deadline_explanation: deadline.map(|d| d.explanation).unwrap_or_default(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::BusinessCalendar;
+    use crate::message::ReceiptSource;
+    use crate::sopp::facts::{AttachmentFacts, Encryption, Mailbox};
+
+    fn message(subject: &str, to: &[&str], cc: &[&str]) -> MessageFacts {
+        MessageFacts {
+            subject: subject.to_owned(),
+            body_text: String::new(),
+            attachments: Vec::new(),
+            from: vec![Mailbox::address("priya.raman@acmebio.example")],
+            to: to.iter().map(|a| Mailbox::address(a)).collect(),
+            cc: cc.iter().map(|a| Mailbox::address(a)).collect(),
+            bcc: Vec::new(),
+            received_at: "2025-03-04T15:15:00Z".parse().expect("valid time"),
+            receipt_source: ReceiptSource::ReceivedHeader,
+            parse_problems: Vec::new(),
+            encryption: Encryption::None,
+        }
+    }
+
+    fn directory() -> Directory {
+        Directory::parse_csv(
+            "stn,product,sponsor,sponsor_domains,rpm_name,rpm_email\n\
+             125742,AB-17,Acme,acmebio.example,Marcus Ortega,marcus.ortega@fda.hhs.gov\n",
+        )
+        .expect("directory parses")
+    }
+
+    fn run(message: &MessageFacts, answers: &[&str]) -> Result<Outcome, EngineError> {
+        let calendar = BusinessCalendar::with_shipped_closures(Vec::new()).expect("calendar");
+        let answers = Answers::parse_pairs(answers.iter().copied())?;
+        evaluate(
+            Tree::sopp_8119_v11(),
+            message,
+            &answers,
+            &Settings::default(),
+            &directory(),
+            &calendar,
+        )
+    }
+
+    #[test]
+    fn answer_overrides_inference() -> Result<(), EngineError> {
+        let message = message(
+            "STN 125742/0 data",
+            &["dana@fda.hhs.gov"],
+            &["marcus.ortega@fda.hhs.gov"],
+        );
+        let inferred = run(&message, &[])?;
+        assert_eq!(
+            inferred.disposition,
+            Disposition::NotAccepted,
+            "no agreement shown"
+        );
+        assert_eq!(inferred.open_questions.len(), 1, "kind is open");
+        assert_eq!(inferred.open_questions[0].key, FactKey::Kind);
+
+        let answered = run(&message, &["kind=agreed"])?;
+        assert_eq!(answered.disposition, Disposition::Accept);
+        assert!(answered.open_questions.is_empty(), "kind was answered");
+        let kind = answered.fact(FactKey::Kind).expect("kind fact");
+        assert_eq!(kind.source, Source::Answered);
+        assert_eq!(kind.inferred, "unsolicited");
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_answer_key_is_rejected() {
+        let message = message("STN 125742/0 data", &["dana@fda.hhs.gov"], &[]);
+        let err = run(&message, &["colour=blue"]).expect_err("unknown key");
+        assert!(
+            matches!(err, EngineError::UnknownAnswerKey { ref key, .. } if key == "colour"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn invalid_answer_value_is_rejected() {
+        let message = message("STN 125742/0 data", &["dana@fda.hhs.gov"], &[]);
+        let err = run(&message, &["readable=perhaps"]).expect_err("bad value");
+        assert!(
+            matches!(err, EngineError::InvalidAnswer { key: FactKey::Readable, ref value, .. } if value == "perhaps"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn answer_off_the_path_is_still_checked() {
+        let message = message("Parking", &["dana@fda.hhs.gov"], &[]);
+        let err = run(&message, &["attachment-volume=huge"]).expect_err("bad value");
+        assert!(matches!(err, EngineError::InvalidAnswer { .. }), "{err}");
+    }
+
+    #[test]
+    fn not_regulatory_ends_walk() -> Result<(), EngineError> {
+        let message = message("Parking at White Oak", &["dana@fda.hhs.gov"], &[]);
+        let outcome = run(&message, &[])?;
+        assert_eq!(outcome.disposition, Disposition::NotRegulatory);
+        assert_eq!(outcome.steps.len(), 1, "only the first question is asked");
+        assert!(outcome.tasks.is_empty(), "no tasks");
+        assert!(!outcome.regulatory);
+        Ok(())
+    }
+
+    #[test]
+    fn many_attachments_limit_is_exclusive() -> Result<(), EngineError> {
+        let mut message = message("BK251234 eCopy", &["dana@fda.hhs.gov"], &[]);
+        let attachment = AttachmentFacts {
+            name: "part.pdf".into(),
+            size: 100,
+            mime: "application/pdf".into(),
+            empty: false,
+            corrupt: false,
+        };
+        message.attachments = vec![attachment.clone(); 10];
+        let ten = run(&message, &[])?;
+        assert_eq!(
+            ten.disposition,
+            Disposition::AcceptMdufa,
+            "10 attachments are not many"
+        );
+        message.attachments.push(attachment);
+        let eleven = run(&message, &[])?;
+        assert_eq!(
+            eleven.disposition,
+            Disposition::RequestElectronicMedia,
+            "11 are many"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn outcome_round_trips_through_json() -> Result<(), EngineError> {
+        let message = message("STN 125742/0 data", &["dana@fda.hhs.gov"], &[]);
+        let outcome = run(&message, &["kind=agreed"])?;
+        let text = serde_json::to_string(&outcome).expect("serializes");
+        assert!(
+            text.contains("\"due_at\":\"2025-03-05T16:30:00-05:00\""),
+            "{text}"
+        );
+        let back: Outcome = serde_json::from_str(&text).expect("deserializes");
+        assert_eq!(back, outcome);
+        Ok(())
+    }
+}

@@ -227,3 +227,56 @@ fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENVELOPED: &[u8] = b"Received: from mx (mx [192.0.2.1]) by mail.fda.hhs.gov; Thu, 13 Mar 2025 14:20:00 -0400\r\n\
+From: a@acmebio.example\r\n\
+To: dana@fda.hhs.gov\r\n\
+Subject: STN 125742/0 - Confidential\r\n\
+Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+MIAGCSqGSIb3DQEHA6CAMIACAQA=\r\n";
+
+    const NO_RECEIVED: &[u8] = b"From: a@acmebio.example\r\n\
+To: dana@fda.hhs.gov\r\n\
+Bcc: marcus.ortega@fda.hhs.gov\r\n\
+Date: Tue, 04 Mar 2025 10:12:00 -0500\r\n\
+Subject: hello\r\n\
+\r\n\
+text\r\n";
+
+    #[test]
+    fn enveloped_message_has_no_key() {
+        let facts = facts_from_eml(ENVELOPED).expect("parses");
+        assert!(
+            matches!(facts.encryption, Encryption::NoKey { .. }),
+            "{:?}",
+            facts.encryption
+        );
+        assert!(
+            facts.attachments.is_empty(),
+            "the envelope is not an attachment"
+        );
+        assert_eq!(facts.receipt_source, ReceiptSource::ReceivedHeader);
+        assert_eq!(facts.received_at.to_string(), "2025-03-13T18:20:00Z");
+    }
+
+    #[test]
+    fn date_header_is_fallback_receipt() {
+        let facts = facts_from_eml(NO_RECEIVED).expect("parses");
+        assert_eq!(facts.receipt_source, ReceiptSource::DateHeader);
+        assert_eq!(facts.received_at.to_string(), "2025-03-04T15:12:00Z");
+        assert_eq!(facts.bcc.len(), 1, "Bcc is kept");
+    }
+
+    #[test]
+    fn undated_message_is_rejected() {
+        let err = facts_from_eml(b"From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n")
+            .expect_err("no date");
+        assert_eq!(err, MailError::NoReceiptTime);
+    }
+}
