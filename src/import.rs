@@ -30,7 +30,7 @@ pub enum Error {
 /// Import settings.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
-    /// How mbox `>From ` escaping is undone.
+    /// The rule for undoing mbox `>From ` escaping.
     pub mbox_variant: MboxVariant,
     /// Messages written per transaction.
     pub batch_size: usize,
@@ -74,7 +74,7 @@ impl Input {
 pub struct Skipped {
     /// The path.
     pub path: PathBuf,
-    /// Why it was not imported, and what to do.
+    /// The reason it was not imported, and what to do.
     pub reason: String,
     /// Whether the user named this path (rather than it being found in a folder).
     pub explicit: bool,
@@ -219,9 +219,9 @@ fn file_size(path: &Path) -> Result<u64, Error> {
 pub struct Quarantined {
     /// Store id of the flagged message.
     pub id: i64,
-    /// Where it was found: the path, and for mbox the byte offset.
+    /// The place it was found: the path, and for mbox the byte offset.
     pub source: String,
-    /// Why it did not parse.
+    /// The reason it did not parse.
     pub reason: String,
 }
 
@@ -405,7 +405,7 @@ pub fn describe_origin(origin: &Origin) -> String {
     }
 }
 
-/// The reading thread: reads every input, parses each message and sends it on.
+/// Reads every input, parses each message and sends it to the writer (the reading thread).
 fn read_inputs(inputs: Vec<(Input, u64)>, variant: MboxVariant, sender: mpsc::SyncSender<Item>) {
     let mut done_before = 0u64;
     for (input, size) in inputs {

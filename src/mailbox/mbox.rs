@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Error, Format, Origin, RawMessage};
 
-/// How `>From ` escaping is undone.
+/// The rule for undoing `>From ` escaping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MboxVariant {
@@ -49,7 +49,7 @@ pub struct MboxReader {
     line: Vec<u8>,
 }
 
-/// How strongly a `From ` line looks like a separator.
+/// The strength of a `From ` line as a message separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Separator {
     /// `From sender date`, with a time of day and a four-digit year, or Mozilla's `From -`.

@@ -92,7 +92,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// Where a message came from: the file, the byte offset of its first byte in that file
+/// The source of a message: the file, the byte offset of its first byte in that file
 /// (for mbox, the offset of the `From ` line), and the container format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
@@ -109,7 +109,7 @@ pub struct Origin {
 pub struct RawMessage {
     /// The message bytes, exactly as exported (mbox escaping undone).
     pub bytes: Vec<u8>,
-    /// Where the bytes came from.
+    /// The source of the bytes.
     pub origin: Origin,
     /// The text of the mbox `From ` separator line without the leading `From `, if any.
     /// It carries the envelope sender and the delivery date.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 /// label is unknown.
 ///
 /// Labels follow the WHATWG Encoding Standard, which mail clients also apply: `iso-8859-1`
-/// and `us-ascii` decode as windows-1252, whose 0x80-0x9F range holds the quotes, dashes
+/// and `us-ascii` decode as windows-1252, whose 0x80-0x9F range contains the quotes, dashes
 /// and the euro sign that Outlook writes under a Latin-1 label. Text labelled `us-ascii`
 /// that is valid UTF-8 decodes as UTF-8, because senders often label UTF-8 that way.
 pub(crate) fn decode(label: &str, bytes: &[u8]) -> Option<String> {

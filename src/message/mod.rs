@@ -104,7 +104,7 @@ pub struct ParsedMessage {
     pub date: Option<String>,
     /// When the message was received, as a UTC instant.
     pub received_at: Option<Timestamp>,
-    /// What `received_at` was taken from.
+    /// The evidence `received_at` was taken from.
     pub received_source: Option<ReceiptSource>,
     /// `In-Reply-To` message ids.
     pub in_reply_to: Vec<String>,
@@ -124,9 +124,9 @@ pub struct ParsedMessage {
 pub enum Parsed {
     /// The message parsed; warnings may still be present.
     Message(ParsedMessage),
-    /// The bytes are not a message that can be parsed; `reason` says why.
+    /// The bytes are not a message that can be parsed, for the given reason.
     Quarantined {
-        /// Why the message was quarantined, in plain words.
+        /// The reason for the quarantine, in plain words.
         reason: String,
     },
 }
@@ -368,9 +368,11 @@ fn attachment(
     }
 }
 
-/// Returns the content of a part after transfer decoding. A part the parser could not
-/// decode (typically because its closing boundary is missing) is decoded leniently from
-/// its raw body; `report` receives a description of the problem.
+/// Returns the content of a part after transfer decoding.
+///
+/// A part the parser could not decode, typically because its closing boundary is
+/// missing, is decoded leniently from its raw body, and `report` receives a description
+/// of the problem.
 fn decoded_contents<'a>(
     raw: &'a [u8],
     part: &'a mail_parser::MessagePart<'_>,

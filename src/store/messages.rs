@@ -19,7 +19,7 @@ pub struct NewMessage {
     pub parsed: Parsed,
 }
 
-/// What writing one message did.
+/// The result of writing one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOutcome {
     /// A new message was stored.
@@ -73,9 +73,9 @@ pub struct StoredMessage {
     pub size: u64,
     /// `parsed` or `quarantined`.
     pub status: String,
-    /// Why the message was quarantined.
+    /// The reason for the quarantine.
     pub quarantine_reason: Option<String>,
-    /// Where each copy was found.
+    /// The places each copy was found.
     pub origins: Vec<StoredOrigin>,
     /// The parsed summary (empty fields for a quarantined message).
     pub parsed: ParsedMessage,

@@ -49,7 +49,7 @@ pub enum Error {
     NewerSchema {
         /// Version found in the file.
         found: i64,
-        /// Newest version this build knows.
+        /// Newest version this build supports.
         supported: i64,
     },
     /// No message has this id.
@@ -117,7 +117,7 @@ pub struct Store {
 }
 
 impl Store {
-    /// The default database location: `regmail/regmail.db` in the platform data folder
+    /// Returns the default database location: `regmail/regmail.db` in the platform data folder
     /// (`~/.local/share` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%`
     /// on Windows).
     pub fn default_path() -> PathBuf {
@@ -158,17 +158,17 @@ impl Store {
         Ok(Store { conn, path })
     }
 
-    /// The database file path.
+    /// Returns the database file path.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The underlying connection, for modules that own their own tables.
+    /// Returns the underlying connection, for modules that own their own tables.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
 
-    /// The underlying connection, mutably (for transactions).
+    /// Returns the underlying connection mutably, for transactions.
     pub fn connection_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
