@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch. Each subcommand group lives in its own file and
 //! exposes its `Args` types and run functions; this file only wires them together.
 
+mod calendar;
 mod mail;
 
 use std::path::PathBuf;
@@ -38,6 +39,12 @@ pub enum Command {
     Show(mail::ShowArgs),
     /// Write the stored original bytes of a message to standard output.
     Raw(mail::RawArgs),
+    /// Compute when a "within one business day" action is due (SOPP 8119 VI.C.6, VII.A).
+    Due(calendar::DueArgs),
+    /// List the federal holidays and closures observed at FDA White Oak in a year.
+    Holidays(calendar::HolidaysArgs),
+    /// Add, import, list or remove closures such as snow days.
+    Closures(calendar::ClosuresArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to an exit code.
@@ -98,5 +105,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => mail::search(&open_store(cli.db)?, args),
         Command::Show(args) => mail::show(&open_store(cli.db)?, args),
         Command::Raw(args) => mail::raw(&open_store(cli.db)?, args),
+        Command::Due(args) => calendar::due(cli.db, args),
+        Command::Holidays(args) => calendar::holidays(cli.db, args),
+        Command::Closures(args) => calendar::closures(cli.db, args, quiet),
     }
 }
