@@ -1,1 +1,2 @@
 //! Integration tests of the core library, one module per area.
+mod calendar;
