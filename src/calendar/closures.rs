@@ -146,25 +146,6 @@ pub(super) fn format_time(time: Time) -> String {
     }
 }
 
-/// Storage for the closures users add.
-///
-/// The calendar never reads storage itself: the caller loads the user closures, passes them to
-/// [`BusinessCalendar::with_shipped_closures`](super::BusinessCalendar::with_shipped_closures)
-/// and saves new ones through this trait.
-pub trait ClosureStore {
-    /// The error of the storage.
-    type Error: std::error::Error + Send + Sync + 'static;
-
-    /// Loads every user closure, ordered by date.
-    fn load_closures(&self) -> Result<Vec<Closure>, Self::Error>;
-
-    /// Saves `closures` in addition to those already stored.
-    fn add_closures(&mut self, closures: &[Closure]) -> Result<(), Self::Error>;
-
-    /// Removes every user closure on `date` and returns how many were removed.
-    fn remove_closures(&mut self, date: Date) -> Result<usize, Self::Error>;
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShippedTable {

@@ -80,12 +80,13 @@ pub enum ReceiptSource {
 }
 
 impl ReceiptSource {
-    /// Returns a description for explanations, such as "the newest Received header".
+    /// Returns a description for explanations, such as "newest Received header, added by the
+    /// FDA mail server".
     pub fn describe(self) -> &'static str {
         match self {
-            ReceiptSource::ReceivedHeader => "the newest Received header (FDA mail server)",
-            ReceiptSource::DeliveryTime => "the mailbox delivery time",
-            ReceiptSource::DateHeader => "the sender's Date header (an estimate)",
+            ReceiptSource::ReceivedHeader => "newest Received header, added by the FDA mail server",
+            ReceiptSource::DeliveryTime => "mailbox delivery time",
+            ReceiptSource::DateHeader => "sender's Date header, so the receipt time is an estimate",
             ReceiptSource::Manual => "entered by hand",
         }
     }
@@ -215,7 +216,7 @@ impl BusinessCalendar {
 
     fn explain(&self, deadline: &Deadline, counted_day: Date) -> Vec<String> {
         let mut lines = vec![format!(
-            "Received {}, according to {}.",
+            "Received {} ({}).",
             self.format_eastern(deadline.received_at),
             deadline.receipt_source.describe()
         )];

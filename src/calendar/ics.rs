@@ -262,7 +262,7 @@ impl Parser<'_> {
             });
         };
         let source = match &event.uid {
-            Some(uid) => format!("{} (UID {uid})", self.source),
+            Some(uid) => format!("{}, UID {uid}", self.source),
             None => self.source.to_owned(),
         };
         let closure = |date: Date, start: Option<Time>, end: Option<Time>| {
@@ -499,7 +499,7 @@ mod tests {
         assert_eq!(dates, vec![date(2026, 2, 3), date(2026, 2, 4)]);
         assert!(closures.iter().all(Closure::is_all_day));
         assert_eq!(closures[0].reason, "Snow closure, OPM");
-        assert_eq!(closures[0].source, "ICS file snow.ics (UID snow-1)");
+        assert_eq!(closures[0].source, "ICS file snow.ics, UID snow-1");
         assert_eq!(closures[0].origin, ClosureOrigin::User);
     }
 

@@ -14,8 +14,8 @@
 //!   including partial-day closures ([`closures`], [`ics`]);
 //! - the arithmetic on business time and the deadline with its explanation ([`deadline`]).
 //!
-//! The calendar is a pure value: it never reads a database or a clock. Persisting the closures
-//! users add is left to the caller through [`ClosureStore`].
+//! The calendar is a pure value: it never reads a database or a clock. The caller loads the
+//! closures users add (the store keeps them) and passes them in.
 //!
 //! Instants are [`jiff::Timestamp`] values (UTC). Calendar arithmetic happens on civil dates and
 //! times in `America/New_York` and is converted back through the time zone rules, so results
@@ -44,7 +44,7 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::SignedDuration;
 
 pub use business::{BusinessCalendar, ClosureCause, DayClosure, OpenPeriod};
-pub use closures::{shipped_closures, Closure, ClosureOrigin, ClosureStore};
+pub use closures::{shipped_closures, Closure, ClosureOrigin};
 pub use deadline::{Deadline, Policy, ReceiptSource};
 pub use holidays::{observed_holidays, Holiday, ObservedHoliday};
 pub use ics::parse_ics;

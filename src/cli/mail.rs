@@ -299,7 +299,7 @@ pub fn raw(store: &Store, args: RawArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints `value` as pretty JSON on standard output.
-fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+pub(super) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;

@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch. Each subcommand group lives in its own file and
 //! exposes its `Args` types and run functions; this file only wires them together.
 
+mod calendar;
 mod mail;
 mod sopp;
 
@@ -47,6 +48,12 @@ pub enum Command {
     Directory(sopp::DirectoryArgs),
     /// Verify or print the hash-chained audit log.
     Audit(sopp::AuditArgs),
+    /// Compute when a "within one business day" action is due (SOPP 8119 VI.C.6, VII.A).
+    Due(calendar::DueArgs),
+    /// List the federal holidays and closures observed at FDA White Oak in a year.
+    Holidays(calendar::HolidaysArgs),
+    /// Add, import, list or remove closures such as snow days.
+    Closures(calendar::ClosuresArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -128,5 +135,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tasks(args) => sopp::run_tasks(&mut open_store(cli.db)?, args),
         Command::Directory(args) => sopp::run_directory(&mut open_store(cli.db)?, args),
         Command::Audit(args) => sopp::run_audit(&open_store(cli.db)?, args),
+        Command::Due(args) => calendar::due(cli.db, args),
+        Command::Holidays(args) => calendar::holidays(cli.db, args),
+        Command::Closures(args) => calendar::closures(cli.db, args, quiet),
     }
 }

@@ -4,7 +4,7 @@ use jiff::civil::{Date, Time};
 use rusqlite::{params, Row};
 
 use super::{Error, Store};
-use crate::calendar::{Closure, ClosureOrigin, ClosureStore};
+use crate::calendar::{Closure, ClosureOrigin};
 
 impl Store {
     /// Saves a user closure and returns whether it was new. An identical closure (same date,
@@ -55,27 +55,11 @@ impl Store {
     }
 
     /// Removes every user closure on `date` and returns how many were removed.
-    pub fn remove_closures_on(&mut self, date: Date) -> Result<usize, Error> {
+    pub fn remove_closures(&mut self, date: Date) -> Result<usize, Error> {
         Ok(self.conn.execute(
             "DELETE FROM calendar_closures WHERE date = ?1",
             [date.to_string()],
         )?)
-    }
-}
-
-impl ClosureStore for Store {
-    type Error = Error;
-
-    fn load_closures(&self) -> Result<Vec<Closure>, Error> {
-        self.closures()
-    }
-
-    fn add_closures(&mut self, closures: &[Closure]) -> Result<(), Error> {
-        Store::add_closures(self, closures).map(|_| ())
-    }
-
-    fn remove_closures(&mut self, date: Date) -> Result<usize, Error> {
-        self.remove_closures_on(date)
     }
 }
 
@@ -176,8 +160,8 @@ mod tests {
     fn remove_deletes_one_date() -> Result<(), Error> {
         let mut store = Store::open_in_memory()?;
         store.add_closures(&[snow(date(2026, 2, 4)), snow(date(2026, 2, 5))])?;
-        assert_eq!(store.remove_closures_on(date(2026, 2, 4))?, 1);
-        assert_eq!(store.remove_closures_on(date(2026, 2, 4))?, 0);
+        assert_eq!(store.remove_closures(date(2026, 2, 4))?, 1);
+        assert_eq!(store.remove_closures(date(2026, 2, 4))?, 0);
         assert_eq!(store.closures()?, vec![snow(date(2026, 2, 5))]);
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Integration tests of the core library, one module per area.
 
+mod calendar;
 mod cases;
 mod cli;
 mod corpus;
