@@ -2,7 +2,7 @@
 //! and when a deadline rule falls due.
 //!
 //! The calendar itself (federal holidays, closures, the deadline definition) belongs to
-//! the calendar module. The engine asks it through [`BusinessClock`] so that every deadline
+//! the calendar module. The engine calls it through [`BusinessClock`] so that every deadline
 //! is computed in one place; [`crate::calendar::BusinessCalendar`] implements it.
 
 use jiff::{Timestamp, ZonedDateTime};
@@ -21,7 +21,7 @@ pub struct Deadline {
     pub due_at: ZonedDateTime,
     /// The stricter mark shown as an early warning.
     pub warn_at: ZonedDateTime,
-    /// How the due time was reached, one sentence per step, for display beside it.
+    /// The calendar's reasoning for the due time, one sentence per step, for display beside it.
     pub explanation: Vec<String>,
 }
 

@@ -1,9 +1,9 @@
 //! The RPM directory: which Regulatory Project Manager (RPM) handles each submission, kept
 //! by the user and read from CSV.
 //!
-//! SOPP 8119 VI.C.6 asks the recipient to forward every email that did not include the
-//! RPM of the submission as an addressee; the directory is how the engine knows who that
-//! RPM is. Storing the directory is left to the store.
+//! SOPP 8119 VI.C.6 requires the recipient to forward every email that did not include the
+//! RPM of the submission as an addressee. The directory gives the engine that RPM's name
+//! and address. Storing the directory is left to the store.
 
 use serde::{Deserialize, Serialize};
 

@@ -102,7 +102,7 @@ pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageF
 /// Builds the facts of a stored message from its parsed summary and its original bytes.
 ///
 /// The summary gives the text, addresses, attachments and receipt time as the store
-/// recorded them; the bytes are read again only for the encryption state and for the
+/// recorded them. The bytes are read again only for the encryption state and for the
 /// attachments whose transfer encoding was damaged. Parse warnings become parse problems.
 ///
 /// # Errors

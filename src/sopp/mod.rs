@@ -2,9 +2,9 @@
 //! decision tree as data, the facts inferred from a message, and the pure engine that
 //! walks the tree to a disposition and its tasks.
 //!
-//! Everything but [`triage`] is pure. Storing messages and decisions belongs to the store
-//! and business days to the calendar module; the engine reaches the calendar only through
-//! [`clock::BusinessClock`], and [`triage`] joins the three for a stored message.
+//! Everything but [`triage`] is pure. Storing messages and decisions belongs to the store,
+//! and business days belong to the calendar module. The engine reaches the calendar only
+//! through [`clock::BusinessClock`], and [`triage`] joins the three for a stored message.
 
 pub mod audit;
 pub mod clock;
