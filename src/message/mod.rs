@@ -7,9 +7,9 @@
 //! its raw bytes are still stored by the caller.
 
 mod charset;
-mod params;
+pub(crate) mod params;
 mod rfc2047;
-mod transfer;
+pub(crate) mod transfer;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
