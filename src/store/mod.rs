@@ -8,6 +8,7 @@
 mod closures;
 mod messages;
 mod migrations;
+mod smime;
 mod sopp;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use rusqlite::Connection;
 
 pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
+pub use smime::{verdict_name, SecurePartner, StoredKey, StoredSmime, TrustEntry};
 pub use sopp::{SavedTriage, StoredAnswer, TaskRow, TriageRecord};
 
 /// Errors of the store.
