@@ -3,6 +3,7 @@
 
 mod calendar;
 mod mail;
+mod smime;
 mod sopp;
 
 use std::path::PathBuf;
@@ -54,6 +55,12 @@ pub enum Command {
     Holidays(calendar::HolidaysArgs),
     /// Add, import, list or remove closures such as snow days.
     Closures(calendar::ClosuresArgs),
+    /// Verify or decrypt S/MIME messages; list the secure-partner registry.
+    Smime(smime::SmimeArgs),
+    /// Import or list your S/MIME private keys (stored sealed with a passphrase).
+    Keys(smime::KeysArgs),
+    /// Add, list or remove S/MIME trust anchors and CRLs.
+    Trust(smime::TrustArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -138,5 +145,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Due(args) => calendar::due(cli.db, args),
         Command::Holidays(args) => calendar::holidays(cli.db, args),
         Command::Closures(args) => calendar::closures(cli.db, args, quiet),
+        Command::Smime(args) => smime::run(cli.db, args),
+        Command::Keys(args) => smime::run_keys(cli.db, args, quiet),
+        Command::Trust(args) => smime::run_trust(cli.db, args, quiet),
     }
 }
