@@ -136,6 +136,8 @@ pub mod oid {
 /// A digest algorithm of RFC 5754 or RFC 3370.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DigestAlgorithm {
+    /// MD5, accepted only for certificate signatures, as OpenSSL 3.0 accepts it there.
+    Md5,
     /// SHA-1 (weak; reported under Appendix A).
     Sha1,
     /// SHA-224.
@@ -164,6 +166,7 @@ impl DigestAlgorithm {
     /// Returns the lowercase name (`sha256`).
     pub fn name(self) -> &'static str {
         match self {
+            DigestAlgorithm::Md5 => "md5",
             DigestAlgorithm::Sha1 => "sha1",
             DigestAlgorithm::Sha224 => "sha224",
             DigestAlgorithm::Sha256 => "sha256",
@@ -175,6 +178,7 @@ impl DigestAlgorithm {
     /// Hashes `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
+            DigestAlgorithm::Md5 => md5::Md5::digest(data).to_vec(),
             DigestAlgorithm::Sha1 => sha1::Sha1::digest(data).to_vec(),
             DigestAlgorithm::Sha224 => sha2::Sha224::digest(data).to_vec(),
             DigestAlgorithm::Sha256 => sha2::Sha256::digest(data).to_vec(),
@@ -186,6 +190,7 @@ impl DigestAlgorithm {
     /// Returns the PKCS#1 v1.5 signature scheme with this digest's DigestInfo prefix.
     fn pkcs1v15(self) -> rsa::Pkcs1v15Sign {
         match self {
+            DigestAlgorithm::Md5 => rsa::Pkcs1v15Sign::new::<md5::Md5>(),
             DigestAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
             DigestAlgorithm::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
             DigestAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
@@ -196,6 +201,7 @@ impl DigestAlgorithm {
 
     fn pss(self, salt_len: usize) -> rsa::Pss {
         match self {
+            DigestAlgorithm::Md5 => rsa::Pss::new_with_salt::<md5::Md5>(salt_len),
             DigestAlgorithm::Sha1 => rsa::Pss::new_with_salt::<sha1::Sha1>(salt_len),
             DigestAlgorithm::Sha224 => rsa::Pss::new_with_salt::<sha2::Sha224>(salt_len),
             DigestAlgorithm::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt_len),
@@ -381,6 +387,8 @@ pub fn signature_scheme(
     let with = |scheme, implied: D| Ok((scheme, implied));
     match algorithm.oid {
         oid::RSA_ENCRYPTION => digest.map(|d| (S::RsaPkcs1v15, d)).ok_or_else(unsupported),
+        // MD5 only in certificates (no SignerInfo digest), where OpenSSL 3.0 accepts it.
+        oid::MD5_WITH_RSA if digest.is_none() => with(S::RsaPkcs1v15, D::Md5),
         oid::SHA1_WITH_RSA => with(S::RsaPkcs1v15, D::Sha1),
         oid::SHA224_WITH_RSA => with(S::RsaPkcs1v15, D::Sha224),
         oid::SHA256_WITH_RSA => with(S::RsaPkcs1v15, D::Sha256),
@@ -907,14 +915,18 @@ mod tests {
     }
 
     #[test]
-    fn md5_with_rsa_is_unsupported() {
+    fn md5_with_rsa_is_only_for_certificates() {
         let algorithm = AlgorithmIdentifierOwned {
             oid: oid::MD5_WITH_RSA,
             parameters: None,
         };
         assert!(matches!(
-            signature_scheme(&algorithm, None),
+            signature_scheme(&algorithm, Some(DigestAlgorithm::Sha256)),
             Err(AlgorithmError::Unsupported(_))
+        ));
+        assert!(matches!(
+            signature_scheme(&algorithm, None),
+            Ok((SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Md5))
         ));
     }
 }

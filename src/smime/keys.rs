@@ -8,7 +8,6 @@
 use der::asn1::OctetString;
 use der::{Decode, Encode, Sequence};
 use hmac::Mac;
-use pkcs8::DecodePrivateKey;
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
@@ -76,17 +75,25 @@ impl PrivateKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
         let info = pkcs8::PrivateKeyInfo::from_der(der)
             .map_err(|e| KeyError::Malformed(format!("PKCS#8: {e}")))?;
+        // Some exporters (NSS) write the inner key structure in BER as well.
+        let inner = Zeroizing::new(
+            ber::normalize(info.private_key)
+                .map_err(|e| KeyError::Malformed(format!("private key: {e}")))?,
+        );
         match info.algorithm.oid {
-            oid::RSA_ENCRYPTION => rsa::RsaPrivateKey::from_pkcs8_der(der)
-                .map(PrivateKey::Rsa)
-                .map_err(|e| KeyError::Malformed(format!("RSA key: {e}"))),
+            oid::RSA_ENCRYPTION => {
+                use rsa::pkcs1::DecodeRsaPrivateKey;
+                rsa::RsaPrivateKey::from_pkcs1_der(&inner)
+                    .map(PrivateKey::Rsa)
+                    .map_err(|e| KeyError::Malformed(format!("RSA key: {e}")))
+            }
             oid::EC_PUBLIC_KEY => {
                 let curve = info.algorithm.parameters_oid().ok();
                 match curve {
-                    Some(oid::SECP256R1) => p256::SecretKey::from_pkcs8_der(der)
+                    Some(oid::SECP256R1) => p256::SecretKey::from_sec1_der(&inner)
                         .map(PrivateKey::P256)
                         .map_err(|e| KeyError::Malformed(format!("P-256 key: {e}"))),
-                    Some(oid::SECP384R1) => p384::SecretKey::from_pkcs8_der(der)
+                    Some(oid::SECP384R1) => p384::SecretKey::from_sec1_der(&inner)
                         .map(PrivateKey::P384)
                         .map_err(|e| KeyError::Malformed(format!("P-384 key: {e}"))),
                     Some(other) => Err(KeyError::Unsupported(format!(
@@ -200,13 +207,12 @@ pub fn read_key_file(bytes: &[u8], passphrase: Option<&str>) -> Result<Vec<KeyPa
             }
         }
     } else {
-        match read_pkcs12(bytes, passphrase.unwrap_or("")) {
-            Ok((more_keys, more_certs)) => {
-                keys.extend(more_keys);
-                certs.extend(more_certs);
-            }
-            Err(KeyError::Malformed(_)) => keys.push(PrivateKey::from_pkcs8_der(bytes)?),
-            Err(err) => return Err(err),
+        if pkcs8::PrivateKeyInfo::from_der(bytes).is_ok() {
+            keys.push(PrivateKey::from_pkcs8_der(bytes)?);
+        } else {
+            let (more_keys, more_certs) = read_pkcs12(bytes, passphrase.unwrap_or(""))?;
+            keys.extend(more_keys);
+            certs.extend(more_certs);
         }
     }
     if keys.is_empty() {
@@ -266,6 +272,8 @@ fn decrypt_shrouded_key(der: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8
     let info = EncryptedKeyInfo::from_der(der)
         .map_err(|e| KeyError::Malformed(format!("encrypted key: {e}")))?;
     let plain = pbe_decrypt(&info.algorithm, passphrase, info.data.as_bytes())?;
+    // NSS writes the decrypted PrivateKeyInfo in BER.
+    let plain = Zeroizing::new(ber::normalize(&plain).map_err(|_| KeyError::WrongPassphrase)?);
     // A wrong passphrase usually fails the padding check; when it does not, the result is
     // not a PrivateKeyInfo.
     if pkcs8::PrivateKeyInfo::from_der(&plain).is_err() {
@@ -286,9 +294,7 @@ fn pbe_decrypt(
     use pkcs12::kdf::{derive_key_utf8, Pkcs12KeyType};
 
     if algorithm.oid == PBES2 {
-        let der = algorithm
-            .to_der()
-            .map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let der = pbes2_with_null_prf_parameters(algorithm)?;
         let scheme = pkcs5::EncryptionScheme::from_der(&der)
             .map_err(|e| KeyError::Unsupported(format!("PBES2 parameters ({e})")))?;
         return scheme
@@ -343,6 +349,50 @@ fn pbe_decrypt(
     Ok(Zeroizing::new(plain))
 }
 
+/// PBES2-params (RFC 8018 §A.4).
+#[derive(Debug, Clone, Sequence)]
+struct Pbes2Params {
+    kdf: AlgorithmIdentifierOwned,
+    scheme: AlgorithmIdentifierOwned,
+}
+
+/// PBKDF2-params (RFC 8018 §A.2).
+#[derive(Debug, Clone, Sequence)]
+struct Pbkdf2Params {
+    salt: OctetString,
+    iterations: u32,
+    key_length: Option<u32>,
+    prf: Option<AlgorithmIdentifierOwned>,
+}
+
+/// Returns the DER of a PBES2 algorithm identifier with NULL parameters on its PRF.
+///
+/// NSS omits the parameters of the PRF (`hmacWithSHA256` with nothing after the OID),
+/// which OpenSSL accepts but `pkcs5` 0.7 rejects.
+fn pbes2_with_null_prf_parameters(
+    algorithm: &AlgorithmIdentifierOwned,
+) -> Result<Vec<u8>, KeyError> {
+    let malformed = |e: der::Error| KeyError::Malformed(format!("PBES2 parameters: {e}"));
+    let mut params = algorithm
+        .parameters
+        .as_ref()
+        .ok_or_else(|| KeyError::Malformed("PBES2 without parameters".into()))?
+        .decode_as::<Pbes2Params>()
+        .map_err(malformed)?;
+    if let Some(kdf_params) = params.kdf.parameters.as_ref() {
+        let mut kdf = kdf_params.decode_as::<Pbkdf2Params>().map_err(malformed)?;
+        if let Some(prf) = kdf.prf.as_mut().filter(|prf| prf.parameters.is_none()) {
+            prf.parameters = Some(der::Any::from(der::asn1::Null));
+        }
+        params.kdf.parameters = Some(der::Any::encode_from(&kdf).map_err(malformed)?);
+    }
+    let rebuilt = AlgorithmIdentifierOwned {
+        oid: algorithm.oid,
+        parameters: Some(der::Any::encode_from(&params).map_err(malformed)?),
+    };
+    rebuilt.to_der().map_err(malformed)
+}
+
 /// Reads the keys and certificates of a PKCS#12 PFX (RFC 7292 §4).
 ///
 /// # Errors
@@ -367,20 +417,24 @@ fn read_pkcs12(der: &[u8], passphrase: &str) -> Result<(Vec<PrivateKey>, Vec<Cer
         verify_mac(mac, passphrase, auth_safe.as_bytes())?;
     }
 
-    let contents = Vec::<cms::content_info::ContentInfo>::from_der(auth_safe.as_bytes())
+    let auth_safe_der =
+        ber::normalize(auth_safe.as_bytes()).map_err(|e| KeyError::Malformed(e.to_string()))?;
+    let contents = Vec::<cms::content_info::ContentInfo>::from_der(&auth_safe_der)
         .map_err(|e| KeyError::Malformed(format!("PKCS#12 AuthenticatedSafe: {e}")))?;
     let mut keys = Vec::new();
     let mut certs = Vec::new();
     for content in contents {
         let safe_contents: Zeroizing<Vec<u8>> = match content.content_type {
-            oid::DATA => Zeroizing::new(
-                content
+            oid::DATA => {
+                let data = content
                     .content
                     .decode_as::<OctetString>()
-                    .map_err(|e| KeyError::Malformed(format!("PKCS#12 data: {e}")))?
-                    .as_bytes()
-                    .to_vec(),
-            ),
+                    .map_err(|e| KeyError::Malformed(format!("PKCS#12 data: {e}")))?;
+                Zeroizing::new(
+                    ber::normalize(data.as_bytes())
+                        .map_err(|e| KeyError::Malformed(e.to_string()))?,
+                )
+            }
             oid::ENCRYPTED_DATA => {
                 let encrypted = content
                     .content
@@ -390,7 +444,8 @@ fn read_pkcs12(der: &[u8], passphrase: &str) -> Result<(Vec<PrivateKey>, Vec<Cer
                 let data = info.encrypted_content.as_ref().ok_or_else(|| {
                     KeyError::Malformed("PKCS#12 encryptedData without content".into())
                 })?;
-                pbe_decrypt(&info.content_enc_alg, passphrase, data.as_bytes())?
+                let plain = pbe_decrypt(&info.content_enc_alg, passphrase, data.as_bytes())?;
+                Zeroizing::new(ber::normalize(&plain).map_err(|_| KeyError::WrongPassphrase)?)
             }
             other => {
                 return Err(KeyError::Unsupported(format!(

@@ -302,11 +302,10 @@ fn pkcs7_mime_layer(
 /// Normalizes a CMS body to DER. Bodies sent as base64 without a transfer encoding
 /// header are decoded too.
 fn read_cms(body: &[u8]) -> Result<Vec<u8>, Reason> {
-    let trimmed = body.trim_ascii();
-    let binary = if trimmed.first() == Some(&0x30) {
-        trimmed.to_vec()
+    let binary = if body.first() == Some(&0x30) {
+        body.to_vec()
     } else {
-        mime::decode_base64(trimmed)
+        mime::decode_base64(body.trim_ascii())
             .filter(|decoded| decoded.first() == Some(&0x30))
             .ok_or_else(|| {
                 Reason::new(

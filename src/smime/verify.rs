@@ -819,7 +819,7 @@ fn health_of(cert: &Cert, info: &SignerInfo, at: Timestamp) -> Vec<HealthFinding
         oid::SHA1_WITH_RSA | oid::ECDSA_WITH_SHA1
     ) {
         findings.push(HealthFinding {
-            code: "sha1-certificate".to_owned(),
+            code: "weak-certificate-signature".to_owned(),
             text: format!(
                 "the signer's certificate is signed with {}",
                 cert.signature_algorithm_name()
