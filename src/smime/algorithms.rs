@@ -492,8 +492,13 @@ pub fn verify_signature(
             use p384::ecdsa::signature::hazmat::PrehashVerifier;
             let signature = p384::ecdsa::Signature::from_der(signature)
                 .map_err(|_| AlgorithmError::Malformed("ECDSA signature value".into()))?;
+            // A hash shorter than the curve order is used as an integer as it is (SEC 1
+            // §4.1.4), which equals left-padding it with zeros; `ecdsa` rejects hashes
+            // shorter than half the field size (SHA-1 on P-384) otherwise.
+            let mut padded = vec![0u8; 48usize.saturating_sub(hashed.len())];
+            padded.extend_from_slice(&hashed);
             p384::ecdsa::VerifyingKey::from(key)
-                .verify_prehash(&hashed, &signature)
+                .verify_prehash(&padded, &signature)
                 .map_err(|_| AlgorithmError::BadSignature)
         }
         (key, scheme) => Err(AlgorithmError::Unsupported(format!(
