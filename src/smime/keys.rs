@@ -51,8 +51,8 @@ pub enum KeyError {
 
 /// A private key of a supported kind. Each variant zeroizes its secret on drop.
 pub enum PrivateKey {
-    /// RSA.
-    Rsa(rsa::RsaPrivateKey),
+    /// RSA, boxed because it is ten times the size of an EC key.
+    Rsa(Box<rsa::RsaPrivateKey>),
     /// EC on P-256.
     P256(p256::SecretKey),
     /// EC on P-384.
@@ -84,7 +84,7 @@ impl PrivateKey {
             oid::RSA_ENCRYPTION => {
                 use rsa::pkcs1::DecodeRsaPrivateKey;
                 rsa::RsaPrivateKey::from_pkcs1_der(&inner)
-                    .map(PrivateKey::Rsa)
+                    .map(|key| PrivateKey::Rsa(Box::new(key)))
                     .map_err(|e| KeyError::Malformed(format!("RSA key: {e}")))
             }
             oid::EC_PUBLIC_KEY => {
@@ -190,7 +190,7 @@ pub fn read_key_file(bytes: &[u8], passphrase: Option<&str>) -> Result<Vec<KeyPa
                     use rsa::pkcs1::DecodeRsaPrivateKey;
                     let key = rsa::RsaPrivateKey::from_pkcs1_der(&der)
                         .map_err(|e| KeyError::Malformed(format!("RSA key: {e}")))?;
-                    keys.push(PrivateKey::Rsa(key));
+                    keys.push(PrivateKey::Rsa(Box::new(key)));
                 }
                 "EC PRIVATE KEY" => keys.push(sec1_key(&der)?),
                 "CERTIFICATE" => {

@@ -10,6 +10,13 @@ use crate::message::ParsedMessage;
 use crate::smime::vault::SealedKey;
 use crate::smime::{Cert, Crl, Processed, SmimeReport, TrustStore, Verdict};
 
+/// A row of `smime_keys`: id, fingerprint, subject, addresses JSON, expiry, certificate
+/// DER and sealed key JSON.
+type KeyRow = (i64, String, String, String, String, Vec<u8>, String);
+
+/// A row of `smime_results`: report JSON, content, content summary JSON and check time.
+type ResultRow = (String, Option<Vec<u8>>, Option<String>, String);
+
 /// A trust anchor or CRL the user added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustEntry {
@@ -184,7 +191,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, fingerprint, subject, addresses_json, not_after, cert_der, sealed_json FROM smime_keys ORDER BY id",
         )?;
-        let rows: Vec<(i64, String, String, String, String, Vec<u8>, String)> = stmt
+        let rows: Vec<KeyRow> = stmt
             .query_map([], |row| {
                 Ok((
                     row.get(0)?,
@@ -274,7 +281,7 @@ impl Store {
 
     /// Returns the stored S/MIME result of message `id`, if one was computed.
     pub fn smime_result(&self, id: i64) -> Result<Option<StoredSmime>, Error> {
-        let row: Option<(String, Option<Vec<u8>>, Option<String>, String)> = self
+        let row: Option<ResultRow> = self
             .conn
             .query_row(
                 "SELECT report_json, content, content_json, checked_at FROM smime_results WHERE message_id = ?1",

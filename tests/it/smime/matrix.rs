@@ -62,6 +62,17 @@ extendedKeyUsage = clientAuth
 const ENTITY: &[u8] =
     b"Content-Type: text/plain; charset=us-ascii\r\n\r\nMatrix test body for IND 100001.\r\nSecond line.\r\n";
 
+/// A leaf certificate to make: name, `openssl req` key options, extension section,
+/// notBefore, notAfter and email address.
+type Leaf = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
 /// The generated PKI in a temporary folder.
 struct Pki {
     dir: tempfile::TempDir,
@@ -167,8 +178,7 @@ impl Pki {
             );
         }
 
-        // name, key spec, extensions, start, end, address
-        let leaves: &[(&str, &[&str], &str, &str, &str, &str)] = &[
+        let leaves: &[Leaf] = &[
             (
                 "rsa2048",
                 &["-newkey", "rsa:2048"],
