@@ -7,6 +7,7 @@
 //! its raw bytes are still stored by the caller.
 
 mod charset;
+pub mod html;
 mod params;
 mod rfc2047;
 mod transfer;
