@@ -100,7 +100,7 @@ const LIST_COLUMNS: &str =
     "m.id, m.message_id, m.from_name, m.from_address, m.subject, m.date, m.received_at, m.sha256, m.status";
 
 /// Quotes every word of `query` so FTS5 reads it as plain text.
-fn literal_query(query: &str) -> String {
+pub(super) fn literal_query(query: &str) -> String {
     query
         .split_whitespace()
         .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))

@@ -6,16 +6,20 @@
 //! completes it (messages are deduplicated on the SHA-256 of their bytes).
 
 mod closures;
+mod desktop;
 mod messages;
 mod migrations;
+mod queue;
 mod sopp;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use desktop::AlertRow;
 pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
+pub use queue::QueueRecord;
 pub use sopp::{SavedTriage, StoredAnswer, TaskRow, TriageRecord};
 
 /// Errors of the store.
