@@ -9,7 +9,7 @@ use regmail::sopp::DirectoryEntry;
 
 /// The reviewer's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct SettingsDto {
     /// The reviewer's name, recorded in decisions and the audit trail.
     pub reviewer_name: String,

@@ -460,15 +460,15 @@ export type RedirectDto = {
 /**  The reviewer's settings. */
 export type SettingsDto = {
 	/**  The reviewer's name, recorded in decisions and the audit trail. */
-	reviewerName?: string,
+	reviewerName: string,
 	/**  The reviewer's email address. */
-	reviewerEmail?: string,
+	reviewerEmail: string,
 	/**  Alert at the calendar's early-warning mark. */
-	alertEarlyWarning?: boolean,
+	alertEarlyWarning: boolean,
 	/**  Alert this many business minutes before each due time. */
-	alertLeadMinutes?: number[],
+	alertLeadMinutes: number[],
 	/**  Alert when a task becomes overdue. */
-	alertOverdue?: boolean,
+	alertOverdue: boolean,
 };
 
 /**  A path that was not imported. */
