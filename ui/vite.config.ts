@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: { conditions: ['browser'] },
   test: {
     environment: 'jsdom',
+    globals: true,
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
   },
