@@ -20,7 +20,7 @@ cargo build --release --quiet -p regmail
 if (($# == 0)) && [ -f samples/cber-sample.mbox ]; then
     set -- samples/cber-sample.mbox
     # The sample's RPM directory, so that triage can name each submission's RPM.
-    "$regmail" directory import samples/directory.csv
+    target/release/regmail directory import samples/directory.csv
 fi
 if (($# > 0)); then
     target/release/regmail import "$@"
