@@ -11,6 +11,8 @@ use regmail::import::{self, ImportOptions, ImportReport};
 use regmail::mailbox::MboxVariant;
 use regmail::store::{MessageRow, Store};
 
+use super::counted;
+
 /// Arguments of `regmail import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -102,8 +104,11 @@ pub fn import(store: &mut Store, args: ImportArgs, quiet: bool) -> anyhow::Resul
     let report = import::run(store, plan, options, &mut |p| {
         bar.set_position(p.bytes_done);
         bar.set_message(format!(
-            "{} found, {} imported, {} duplicates, {} quarantined",
-            p.found, p.imported, p.duplicates, p.quarantined
+            "{} found, {} imported, {}, {} quarantined",
+            p.found,
+            p.imported,
+            counted(p.duplicates, "duplicate"),
+            p.quarantined
         ));
     })?;
     bar.finish_and_clear();
@@ -132,8 +137,10 @@ fn print_report(report: &ImportReport) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "found {} messages in {} files ({} bytes)",
-        report.found, report.files, report.bytes
+        "found {} in {} ({})",
+        counted(report.found, "message"),
+        counted(report.files, "file"),
+        counted(report.bytes, "byte")
     )?;
     writeln!(out, "  imported     {}", report.imported)?;
     writeln!(out, "  duplicates   {}", report.duplicates)?;
@@ -233,7 +240,7 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "quarantined: {reason}")?;
     }
     writeln!(out, "sha256:      {}", message.sha256)?;
-    writeln!(out, "size:        {} bytes", message.size)?;
+    writeln!(out, "size:        {}", counted(message.size, "byte"))?;
     for origin in &message.origins {
         writeln!(
             out,
@@ -272,10 +279,10 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     for a in &p.attachments {
         writeln!(
             out,
-            "attachment:  {} ({}, {} bytes, sha256 {})",
+            "attachment:  {} ({}, {}, sha256 {})",
             a.name.as_deref().unwrap_or("(unnamed)"),
             a.mime_type,
-            a.size,
+            counted(a.size, "byte"),
             a.sha256
         )?;
     }

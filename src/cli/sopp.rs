@@ -452,9 +452,10 @@ pub fn run_directory(store: &mut Store, args: DirectoryArgs) -> anyhow::Result<E
             let directory = Directory::parse_csv(&text)
                 .with_context(|| format!("invalid RPM directory {}", file.display()))?;
             let count = store.import_directory(&directory, &user.name(), jiff::Timestamp::now())?;
+            let entries = if count == 1 { "entry" } else { "entries" };
             writeln!(
                 out,
-                "Imported {count} RPM directory entries from {}.",
+                "Imported {count} RPM directory {entries} from {}.",
                 file.display()
             )?;
         }
@@ -502,9 +503,14 @@ pub fn run_audit(store: &Store, args: AuditArgs) -> anyhow::Result<ExitCode> {
             match verdict {
                 Ok(head) => {
                     if !json {
+                        let entries = if head.entries == 1 {
+                            "entry"
+                        } else {
+                            "entries"
+                        };
                         writeln!(
                             out,
-                            "Audit log intact: {} entries, head {}. Keep the head hash elsewhere to detect entries cut from the end.",
+                            "Audit log intact: {} {entries}, head {}. Keep the head hash elsewhere to detect entries cut from the end.",
                             head.entries, head.hash
                         )?;
                     }

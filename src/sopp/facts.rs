@@ -442,12 +442,13 @@ fn infer_rpm_addressed(
             );
         }
         let named: Vec<&str> = identifiers::distinct_values(identifiers);
+        let verb = if named.len() == 1 { "is" } else { "are" };
         return Fact::new(
             FactKey::RpmAddressed,
             "not-applicable",
             false,
             vec![format!(
-                "{} not in the RPM directory; add the submission with `regmail directory import` or answer rpm-addressed",
+                "{} {verb} not in the RPM directory; add the submission with `regmail directory import` or answer rpm-addressed",
                 named.join(", ")
             )],
         );
@@ -827,18 +828,22 @@ fn infer_receipt_hours(message: &MessageFacts, clock: &dyn BusinessClock) -> Fac
 fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact {
     let count = message.attachments.len();
     let total: u64 = message.attachments.iter().map(|a| a.size).sum();
-    let size = format!("{count} attachments, {total} bytes in total");
+    let size = format!(
+        "{}, {} in total",
+        counted(count as u64, "attachment"),
+        counted(total, "byte")
+    );
     let mut reasons = Vec::new();
     if count > settings.max_attachments {
         reasons.push(format!(
-            "more than {} attachments (\"many\")",
-            settings.max_attachments
+            "more than {} (\"many\")",
+            counted(settings.max_attachments as u64, "attachment")
         ));
     }
     if total > settings.max_attachment_bytes {
         reasons.push(format!(
-            "more than {} bytes in total (\"large\")",
-            settings.max_attachment_bytes
+            "more than {} in total (\"large\")",
+            counted(settings.max_attachment_bytes, "byte")
         ));
     }
     if reasons.is_empty() {
@@ -847,8 +852,9 @@ fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact 
             "within-limits",
             true,
             vec![format!(
-                "{size}; limits are {} attachments and {} bytes",
-                settings.max_attachments, settings.max_attachment_bytes
+                "{size}; limits are {} and {}",
+                counted(settings.max_attachments as u64, "attachment"),
+                counted(settings.max_attachment_bytes, "byte")
             )],
         )
     } else {
@@ -858,5 +864,119 @@ fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact 
             true,
             vec![format!("{size}: {}", reasons.join(" and "))],
         )
+    }
+}
+
+/// Formats `count` with `noun`, adding an "s" unless the count is one (`1 attachment`,
+/// `3 attachments`).
+fn counted(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(subject: &str, body: &str) -> MessageFacts {
+        MessageFacts {
+            subject: subject.to_owned(),
+            body_text: body.to_owned(),
+            attachments: Vec::new(),
+            from: vec![Mailbox::address("priya.raman@acmebio.example")],
+            to: vec![Mailbox::address("dana.whitfield@fda.hhs.gov")],
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            received_at: "2025-03-04T15:15:00Z".parse().expect("valid time"),
+            receipt_source: ReceiptSource::ReceivedHeader,
+            parse_problems: Vec::new(),
+            encryption: Encryption::None,
+        }
+    }
+
+    fn attachment(size: u64) -> AttachmentFacts {
+        AttachmentFacts {
+            name: "part.pdf".into(),
+            size,
+            mime: "application/pdf".into(),
+            empty: size == 0,
+            corrupt: false,
+        }
+    }
+
+    #[test]
+    fn attachment_volume_evidence_uses_plurals() {
+        struct Case {
+            name: &'static str,
+            sizes: &'static [u64],
+            max_attachments: usize,
+            max_bytes: u64,
+            evidence: &'static str,
+        }
+        let cases = [
+            Case {
+                name: "none",
+                sizes: &[],
+                max_attachments: 10,
+                max_bytes: 20_000_000,
+                evidence: "0 attachments, 0 bytes in total; limits are 10 attachments and 20000000 bytes",
+            },
+            Case {
+                name: "one of one byte",
+                sizes: &[1],
+                max_attachments: 10,
+                max_bytes: 20_000_000,
+                evidence: "1 attachment, 1 byte in total; limits are 10 attachments and 20000000 bytes",
+            },
+            Case {
+                name: "limits of one",
+                sizes: &[2, 3],
+                max_attachments: 1,
+                max_bytes: 1,
+                evidence: "2 attachments, 5 bytes in total: more than 1 attachment (\"many\") and more than 1 byte in total (\"large\")",
+            },
+        ];
+        for case in cases {
+            let mut message = message("BK251234", "");
+            message.attachments = case.sizes.iter().copied().map(attachment).collect();
+            let settings = Settings {
+                max_attachments: case.max_attachments,
+                max_attachment_bytes: case.max_bytes,
+                ..Settings::default()
+            };
+            let fact = infer_attachment_volume(&message, &settings);
+            assert_eq!(fact.evidence, [case.evidence], "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn unknown_submission_evidence_agrees_in_number() {
+        let cases = [
+            (
+                "one",
+                "STN 125999/0",
+                "STN 125999/0 is not in the RPM directory;",
+            ),
+            (
+                "two",
+                "STN 125999/0 and IND 31001",
+                "STN 125999/0, IND 31001 are not in the RPM directory;",
+            ),
+        ];
+        for (name, subject, start) in cases {
+            let message = message(subject, "");
+            let identifiers = message.identifiers();
+            let spind = infer_spind_mailbox(&message, &Settings::default());
+            let fact = infer_rpm_addressed(&message, &identifiers, &[], &spind);
+            assert_eq!(fact.value, "not-applicable", "{name}: value");
+            assert!(
+                fact.evidence[0].starts_with(start),
+                "{name}: {:?}",
+                fact.evidence
+            );
+        }
     }
 }

@@ -37,9 +37,13 @@ fn triage_tasks_audit_contract() {
     let eml = fixtures().join("scenarios/rpm-missing.eml");
     let csv = fixtures().join("scenarios/directory.csv");
 
-    ok(
+    let report = ok(
         &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
         "import",
+    );
+    assert!(
+        report.starts_with("found 1 message in 1 file ("),
+        "singular counts: {report}"
     );
     let imported = ok(
         &regmail(
