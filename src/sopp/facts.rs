@@ -349,14 +349,83 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("fact patterns are valid")
 }
 
-/// Words that mark regulatory content when no identifier is present (IV.H: "Information
-/// related to products regulated by FDA, including product, manufacturing, and facility or
-/// company information, adverse events, compliance actions").
-static REGULATORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+/// Terms that mark regulatory content on their own when no identifier is present (IV.H:
+/// "Information related to products regulated by FDA, including product, manufacturing, and
+/// facility or company information, adverse events, compliance actions"). Acronyms must be
+/// upper case, so that "ind" or "ide" in prose do not count.
+static REGULATORY_TERMS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPIND|emergency\s+use|investigational|information\s+request|adverse\s+events?|clinical\s+hold|submissions?|amendments?|supplements?|labeling|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|3926|356h|3500A?)|biologics\s+license|manufacturing|compliance)\b|\b(?:BLA|IND|NDA|IDE|PMA|EUA|CMC)\b",
+        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPINDs?|emergency\s+use|investigational|information\s+requests?|complete\s+response|clinical\s+hold|refuse[\s-]+to[\s-]+file|adverse\s+events?|amendments?|(?:prior\s+approval|efficacy|labeling|manufacturing|CMC)\s+supplements?|changes\s+being\s+effected|CBE-(?:0|30)|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|1572|3926|356h|3500A?|3674)|biologics\s+license|investigational\s+new\s+drug)\b|(?-i:\b(?:BLA|IND|NDA|IDE|PMA|EUA|CMC)s?\b)",
     )
 });
+
+/// Terms that are common in regulatory email but also in everyday mail ("submissions" for a
+/// photo contest, "dietary supplements", "compliance training"). One of them alone does not
+/// make a message regulatory; two different ones, or one with a term of
+/// [`REGULATORY_TERMS`], do.
+static SUPPORTING_TERMS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)\b(?:submissions?|supplements?|labeling|manufacturing|compliance|protocols?)\b")
+});
+
+/// Marks of newsletters and other bulk mail, which mention regulatory terms without being a
+/// communication about a submission.
+static BULK_MAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\bunsubscribe\b|\bnewsletter\b|\bmailing\s+list\b|\bview\s+(?:this\s+(?:e-?mail|message)|it)\s+in\s+(?:your|a)\s+(?:web\s+)?browser\b|\byou\s+are\s+receiving\s+this\s+(?:e-?mail|message)\b|\bmanage\s+(?:your\s+)?(?:subscriptions?|email\s+preferences)\b",
+    )
+});
+
+/// The regulatory terms found in a message's text, each once, in the order found.
+#[derive(Debug, Default)]
+struct Terms {
+    regulatory: Vec<String>,
+    supporting: Vec<String>,
+}
+
+impl Terms {
+    fn find<'a>(texts: impl IntoIterator<Item = &'a str>) -> Terms {
+        let mut terms = Terms::default();
+        for text in texts {
+            for found in REGULATORY_TERMS.find_iter(text) {
+                push_distinct(&mut terms.regulatory, found.as_str());
+            }
+            for found in SUPPORTING_TERMS.find_iter(text) {
+                push_distinct(&mut terms.supporting, found.as_str());
+            }
+        }
+        terms
+    }
+
+    /// Returns whether the terms are enough to call the message regulatory.
+    fn suffice(&self) -> bool {
+        !self.regulatory.is_empty() || self.supporting.len() >= 2
+    }
+
+    fn is_empty(&self) -> bool {
+        self.regulatory.is_empty() && self.supporting.is_empty()
+    }
+
+    fn quoted(&self) -> String {
+        self.regulatory
+            .iter()
+            .chain(&self.supporting)
+            .map(|term| format!("{term:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Adds `term` unless the list already has it, ignoring case, spacing and a plural "s".
+fn push_distinct(list: &mut Vec<String>, term: &str) {
+    let key = |text: &str| {
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = words.to_ascii_lowercase();
+        lower.strip_suffix('s').map(str::to_owned).unwrap_or(lower)
+    };
+    if !list.iter().any(|known| key(known) == key(term)) {
+        list.push(term.to_owned());
+    }
+}
 
 fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &Fact) -> Fact {
     if !identifiers.is_empty() {
@@ -379,23 +448,33 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
         );
     }
 
-    let mut words: Vec<String> = Vec::new();
-    for text in [&message.subject, &message.body_text] {
-        for found in REGULATORY_WORDS.find_iter(text) {
-            let word = found.as_str().to_owned();
-            if !words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
-                words.push(word);
-            }
-        }
+    let texts = [message.subject.as_str(), message.body_text.as_str()]
+        .into_iter()
+        .chain(message.attachments.iter().map(|a| a.name.as_str()));
+    let terms = Terms::find(texts);
+    let bulk = BULK_MAIL
+        .find(&message.subject)
+        .or_else(|| BULK_MAIL.find(&message.body_text));
+    if let (Some(mark), false) = (bulk, terms.is_empty()) {
+        return Fact::new(
+            FactKey::Regulatory,
+            "no",
+            false,
+            vec![format!(
+                "no submission number; it mentions {} but reads as a newsletter or bulk mail (says {:?}), which is not a communication about a submission",
+                terms.quoted(),
+                mark.as_str()
+            )],
+        );
     }
-    if !words.is_empty() {
+    if terms.suffice() {
         return Fact::new(
             FactKey::Regulatory,
             "yes",
             false,
             vec![format!(
                 "no submission number, but regulatory terms: {}",
-                words.join(", ")
+                terms.quoted()
             )],
         );
     }
@@ -405,6 +484,17 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
             "yes",
             false,
             vec!["the content is encrypted and cannot be read; sponsors encrypt regulatory information (V.A)".to_owned()],
+        );
+    }
+    if !terms.is_empty() {
+        return Fact::new(
+            FactKey::Regulatory,
+            "no",
+            false,
+            vec![format!(
+                "no submission number; the only term found, {}, is common in mail that is not regulatory",
+                terms.quoted()
+            )],
         );
     }
     Fact::new(
@@ -975,6 +1065,138 @@ mod tests {
             assert!(
                 fact.evidence[0].starts_with(start),
                 "{name}: {:?}",
+                fact.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn regulatory_terms_without_identifier() {
+        struct Case {
+            name: &'static str,
+            subject: &'static str,
+            body: &'static str,
+            value: &'static str,
+            evidence: &'static str,
+        }
+        let cases = [
+            Case {
+                name: "information request",
+                subject: "Our response",
+                body: "Attached is our response to the information request of March 3.",
+                value: "yes",
+                evidence: "\"information request\"",
+            },
+            Case {
+                name: "complete response",
+                subject: "Questions on the complete response letter",
+                body: "",
+                value: "yes",
+                evidence: "\"complete response\"",
+            },
+            Case {
+                name: "clinical hold",
+                subject: "Clinical hold questions",
+                body: "",
+                value: "yes",
+                evidence: "\"Clinical hold\"",
+            },
+            Case {
+                name: "form 356h",
+                subject: "Signed form",
+                body: "Enclosed is the signed Form FDA 356h.",
+                value: "yes",
+                evidence: "\"Form FDA 356h\"",
+            },
+            Case {
+                name: "amendment",
+                subject: "Amendment 3 for AB-17",
+                body: "",
+                value: "yes",
+                evidence: "\"Amendment\"",
+            },
+            Case {
+                name: "prior approval supplement",
+                subject: "Prior approval supplement for the new fill line",
+                body: "",
+                value: "yes",
+                evidence: "\"Prior approval supplement\"",
+            },
+            Case {
+                name: "two supporting terms",
+                subject: "Labeling submission for AB-17",
+                body: "",
+                value: "yes",
+                evidence: "\"Labeling\", \"submission\"",
+            },
+            Case {
+                name: "upper-case acronym",
+                subject: "A question about our BLA",
+                body: "",
+                value: "yes",
+                evidence: "\"BLA\"",
+            },
+            Case {
+                name: "parking",
+                subject: "Parking at White Oak for Thursday's meeting",
+                body: "Where should our team park on Thursday?",
+                value: "no",
+                evidence: "no regulatory terms",
+            },
+            Case {
+                name: "newsletter with one everyday term",
+                subject: "CBER staff newsletter - March",
+                body: "Photo contest submissions are due Friday. To unsubscribe, reply STOP.",
+                value: "no",
+                evidence: "newsletter or bulk mail",
+            },
+            Case {
+                name: "newsletter with regulatory terms",
+                subject: "This week at FDA",
+                body: "A clinical hold was lifted and a BLA approved. Unsubscribe from this list.",
+                value: "no",
+                evidence: "(says \"Unsubscribe\")",
+            },
+            Case {
+                name: "one everyday term",
+                subject: "Photo contest submissions due Friday",
+                body: "",
+                value: "no",
+                evidence: "the only term found, \"submissions\"",
+            },
+            Case {
+                name: "dietary supplements",
+                subject: "Dietary supplements seminar",
+                body: "",
+                value: "no",
+                evidence: "the only term found, \"supplements\"",
+            },
+            Case {
+                name: "same term twice",
+                subject: "Submission",
+                body: "Two submissions for the photo contest.",
+                value: "no",
+                evidence: "the only term found, \"Submission\"",
+            },
+            Case {
+                name: "lower-case acronym",
+                subject: "Lunch by the ide pond",
+                body: "",
+                value: "no",
+                evidence: "no regulatory terms",
+            },
+        ];
+        for case in cases {
+            let message = message(case.subject, case.body);
+            let spind = infer_spind_mailbox(&message, &Settings::default());
+            let fact = infer_regulatory(&message, &[], &spind);
+            assert_eq!(fact.value, case.value, "{}: value", case.name);
+            assert!(!fact.certain, "{}: a term is never certain", case.name);
+            assert_eq!(fact.evidence.len(), 1, "{}: one line", case.name);
+            assert!(
+                fact.evidence[0].contains(case.evidence),
+                "{}: evidence {:?}",
+                case.name,
                 fact.evidence
             );
         }
