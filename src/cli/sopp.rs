@@ -20,7 +20,7 @@ pub struct TriageArgs {
     pub id: i64,
     /// An answer to a question, as KEY=VALUE. Keys: regulatory (yes/no), readable (yes/no),
     /// kind (agreed, formal-submission, unsolicited, not-agreed, spind, emergency-initial,
-    /// emergency-followup, mdufa), rpm-addressed (yes/no/not-applicable), spind-subject,
+    /// emergency-followup, mdufa, internal-record), rpm-addressed (yes/no/not-applicable), spind-subject,
     /// receipt-hours, attachment-volume. Repeat for several answers.
     #[arg(long = "answer", value_name = "KEY=VALUE")]
     pub answers: Vec<String>,
@@ -36,6 +36,10 @@ pub struct TriageArgs {
     /// A total attachment size above this many bytes is "large" (SOPP 8119 V.B.4).
     #[arg(long, value_name = "BYTES", default_value_t = Settings::default().max_attachment_bytes)]
     pub max_attachment_bytes: u64,
+    /// An official FDA email domain (SOPP 8119 V.C.2); a message whose sender and recipients
+    /// are all at one is internal. Repeat for several domains.
+    #[arg(long = "official-domain", value_name = "DOMAIN", default_values_t = Settings::default().official_domains)]
+    pub official_domains: Vec<String>,
     #[command(flatten)]
     pub user: UserArg,
 }
@@ -149,6 +153,7 @@ pub fn run_triage(store: &mut Store, args: TriageArgs) -> anyhow::Result<ExitCod
     let settings = Settings {
         max_attachments: args.max_attachments,
         max_attachment_bytes: args.max_attachment_bytes,
+        official_domains: args.official_domains.clone(),
         ..Settings::default()
     };
     let mut given = Answers::parse_pairs(args.answers.iter().map(String::as_str))?;

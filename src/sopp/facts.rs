@@ -21,6 +21,9 @@ use crate::message::ReceiptSource;
 /// The mailbox for single patient expanded-access INDs, SOPP 8119 V.B.3.
 pub const SPIND_MAILBOX: &str = "CBERSPIND@fda.hhs.gov";
 
+/// The official FDA email domain, the default of [`Settings::official_domains`].
+pub const OFFICIAL_DOMAIN: &str = "fda.hhs.gov";
+
 /// A fact about a message that the engine infers or the reviewer answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,11 +51,13 @@ pub enum FactKey {
     EmergencyRequest,
     /// Whether the message names a device submission under MDUFA: `yes` or `no`.
     MdufaIdentifier,
+    /// Whether the sender and every recipient are at an official FDA domain: `yes` or `no`.
+    Internal,
 }
 
 impl FactKey {
     /// Every fact, in the order they are reported.
-    pub const ALL: [FactKey; 10] = [
+    pub const ALL: [FactKey; 11] = [
         FactKey::Regulatory,
         FactKey::RpmAddressed,
         FactKey::Readable,
@@ -63,6 +68,7 @@ impl FactKey {
         FactKey::SentToSpindMailbox,
         FactKey::EmergencyRequest,
         FactKey::MdufaIdentifier,
+        FactKey::Internal,
     ];
 
     /// Returns the values the inference can produce for this fact.
@@ -71,7 +77,8 @@ impl FactKey {
             FactKey::Regulatory
             | FactKey::Readable
             | FactKey::SentToSpindMailbox
-            | FactKey::MdufaIdentifier => &["yes", "no"],
+            | FactKey::MdufaIdentifier
+            | FactKey::Internal => &["yes", "no"],
             FactKey::RpmAddressed => &["yes", "no", "not-applicable"],
             FactKey::Kind => &[
                 "agreed",
@@ -82,6 +89,7 @@ impl FactKey {
                 "emergency-initial",
                 "emergency-followup",
                 "mdufa",
+                "internal-record",
             ],
             FactKey::SpindSubject => &["original", "amendment", "unlabelled"],
             FactKey::ReceiptHours => &["business-hours", "after-hours"],
@@ -103,6 +111,7 @@ impl FactKey {
             FactKey::SentToSpindMailbox => "sent-to-spind-mailbox",
             FactKey::EmergencyRequest => "emergency-request",
             FactKey::MdufaIdentifier => "mdufa-identifier",
+            FactKey::Internal => "internal",
         }
     }
 
@@ -241,6 +250,9 @@ pub struct Settings {
     pub max_attachment_bytes: u64,
     /// The SPIND mailbox (V.B.3).
     pub spind_mailbox: String,
+    /// The official FDA email domains (V.C.2). A message whose sender and recipients are
+    /// all at one of them, or at a subdomain, is internal. Default `fda.hhs.gov`.
+    pub official_domains: Vec<String>,
 }
 
 impl Default for Settings {
@@ -249,6 +261,7 @@ impl Default for Settings {
             max_attachments: 10,
             max_attachment_bytes: 20_000_000,
             spind_mailbox: SPIND_MAILBOX.to_owned(),
+            official_domains: vec![OFFICIAL_DOMAIN.to_owned()],
         }
     }
 }
@@ -311,12 +324,13 @@ pub fn infer_facts(
     let rpms = directory_entries(&identifiers, directory);
 
     let spind_mailbox = infer_spind_mailbox(message, settings);
+    let internal = infer_internal(message, settings);
     let emergency = infer_emergency(message, &identifiers);
     let mdufa = infer_mdufa(message, &identifiers);
-    let kind = infer_kind(message, &spind_mailbox, &emergency, &mdufa);
+    let kind = infer_kind(message, &spind_mailbox, &internal, &emergency, &mdufa);
     let facts = vec![
         infer_regulatory(message, &identifiers, &spind_mailbox),
-        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox),
+        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox, &internal),
         infer_readable(message),
         kind,
         infer_spind_subject(message, &identifiers),
@@ -325,6 +339,7 @@ pub fn infer_facts(
         spind_mailbox,
         emergency,
         mdufa,
+        internal,
     ];
     InferredFacts {
         identifiers,
@@ -513,7 +528,13 @@ fn infer_rpm_addressed(
     identifiers: &[Identifier],
     rpms: &[DirectoryEntry],
     spind: &Fact,
+    internal: &Fact,
 ) -> Fact {
+    if internal.value == "yes" {
+        let mut evidence = internal.evidence.clone();
+        evidence.push("forwarding to the RPM and reminding the sponsor (VI.C.6) apply to emails from sponsors, not to internal email".to_owned());
+        return Fact::new(FactKey::RpmAddressed, "not-applicable", true, evidence);
+    }
     if rpms.is_empty() {
         if spind.value == "yes" {
             return Fact::new(
@@ -755,9 +776,96 @@ static AGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn infer_kind(message: &MessageFacts, spind: &Fact, emergency: &Fact, mdufa: &Fact) -> Fact {
+/// A subject that marks a forwarded message (`FW:`, `Fwd:`), possibly after `Re:`.
+static FORWARD_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^\s*(?:re:\s*)*(?:fwd?|fw):"));
+
+fn infer_internal(message: &MessageFacts, settings: &Settings) -> Fact {
+    let domains = settings.official_domains.join(" or ");
+    let Some(sender) = message.from.first() else {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec!["the sender is unknown".to_owned()],
+        );
+    };
+    let recipients: Vec<&Mailbox> = message
+        .to
+        .iter()
+        .chain(&message.cc)
+        .chain(&message.bcc)
+        .collect();
+    if recipients.is_empty() {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec!["the message names no recipient".to_owned()],
+        );
+    }
+    let outside = std::iter::once(sender)
+        .chain(recipients.iter().copied())
+        .find(|mailbox| !is_official(&mailbox.address, &settings.official_domains));
+    if let Some(mailbox) = outside {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec![format!("{} is not at {domains}", mailbox.address)],
+        );
+    }
+    let recipients = if recipients.len() == 1 {
+        "the recipient".to_owned()
+    } else {
+        format!("all {} recipients", recipients.len())
+    };
+    Fact::new(
+        FactKey::Internal,
+        "yes",
+        true,
+        vec![format!(
+            "the sender {} and {recipients} are at {domains}: an internal email",
+            sender.address
+        )],
+    )
+}
+
+/// Returns whether `address` is at one of `domains` or at a subdomain of one.
+fn is_official(address: &str, domains: &[String]) -> bool {
+    let Some((_, domain)) = address.trim().rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.to_ascii_lowercase();
+    domains.iter().any(|official| {
+        let official = official.trim().to_ascii_lowercase();
+        domain == official || domain.ends_with(&format!(".{official}"))
+    })
+}
+
+fn infer_kind(
+    message: &MessageFacts,
+    spind: &Fact,
+    internal: &Fact,
+    emergency: &Fact,
+    mdufa: &Fact,
+) -> Fact {
     let text = format!("{}\n{}", message.subject, message.body_text);
     let to_mailbox = spind.value == "yes";
+
+    // Internal email comes first: its sender is FDA staff, so none of the kinds of
+    // incoming sponsor email applies, even when it discusses a SPIND or emergency use.
+    if internal.value == "yes" {
+        let mut evidence = internal.evidence.clone();
+        evidence.push("an internal email that captures a regulatory action or decision belongs to the administrative file (VI.C.7); confirm that this one does".to_owned());
+        if let Some(mark) = FORWARD_SUBJECT.find(&message.subject) {
+            evidence.push(format!(
+                "the subject starts with {:?}: if it forwards a sponsor's email, answer the kind of that email",
+                mark.as_str().trim()
+            ));
+        }
+        return Fact::new(FactKey::Kind, "internal-record", false, evidence);
+    }
 
     match emergency.value.as_str() {
         "initial" => {
@@ -1060,7 +1168,8 @@ mod tests {
             let message = message(subject, "");
             let identifiers = message.identifiers();
             let spind = infer_spind_mailbox(&message, &Settings::default());
-            let fact = infer_rpm_addressed(&message, &identifiers, &[], &spind);
+            let internal = infer_internal(&message, &Settings::default());
+            let fact = infer_rpm_addressed(&message, &identifiers, &[], &spind, &internal);
             assert_eq!(fact.value, "not-applicable", "{name}: value");
             assert!(
                 fact.evidence[0].starts_with(start),
@@ -1199,6 +1308,184 @@ mod tests {
                 case.name,
                 fact.evidence
             );
+        }
+    }
+
+    #[test]
+    fn internal_needs_every_address_official() {
+        struct Case {
+            name: &'static str,
+            from: &'static str,
+            to: &'static [&'static str],
+            cc: &'static [&'static str],
+            bcc: &'static [&'static str],
+            domains: &'static [&'static str],
+            value: &'static str,
+            evidence: &'static str,
+        }
+        const FDA: &[&str] = &["fda.hhs.gov"];
+        let cases = [
+            Case {
+                name: "all at fda.hhs.gov",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@FDA.HHS.GOV"],
+                cc: &["grace.liu@fda.hhs.gov"],
+                bcc: &[],
+                domains: FDA,
+                value: "yes",
+                evidence:
+                    "the sender dana.whitfield@fda.hhs.gov and all 2 recipients are at fda.hhs.gov",
+            },
+            Case {
+                name: "subdomain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["product-review@cber.fda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "yes",
+                evidence: "and the recipient are at fda.hhs.gov",
+            },
+            Case {
+                name: "external sender",
+                from: "priya.raman@acmebio.example",
+                to: &["dana.whitfield@fda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "external cc",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.hhs.gov"],
+                cc: &["priya.raman@acmebio.example"],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "external bcc",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.hhs.gov"],
+                cc: &[],
+                bcc: &["priya.raman@acmebio.example"],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "lookalike domain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["someone@notfda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "someone@notfda.hhs.gov is not at fda.hhs.gov",
+            },
+            Case {
+                name: "domain as a prefix",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["someone@fda.hhs.gov.example"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "someone@fda.hhs.gov.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "no recipients",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &[],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "the message names no recipient",
+            },
+            Case {
+                name: "second official domain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: &["fda.hhs.gov", "fda.gov"],
+                value: "yes",
+                evidence: "are at fda.hhs.gov or fda.gov",
+            },
+        ];
+        let boxes = |list: &[&str]| list.iter().map(|a| Mailbox::address(a)).collect();
+        for case in cases {
+            let mut message = message("STN 125742/0", "");
+            message.from = vec![Mailbox::address(case.from)];
+            message.to = boxes(case.to);
+            message.cc = boxes(case.cc);
+            message.bcc = boxes(case.bcc);
+            let settings = Settings {
+                official_domains: case.domains.iter().map(|d| d.to_string()).collect(),
+                ..Settings::default()
+            };
+            let fact = infer_internal(&message, &settings);
+            assert_eq!(fact.value, case.value, "{}: value", case.name);
+            assert!(fact.certain, "{}: addresses settle it", case.name);
+            assert!(
+                fact.evidence[0].contains(case.evidence),
+                "{}: evidence {:?}",
+                case.name,
+                fact.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn internal_kind_is_uncertain_record() {
+        let cases = [
+            ("decision", "STN 125742/0 - review decision", None),
+            (
+                "forward",
+                "FW: STN 125742/0 response to the IR",
+                Some("the subject starts with \"FW:\""),
+            ),
+            (
+                "reply to a forward",
+                "Re: Fwd: STN 125742/0 response",
+                Some("the subject starts with \"Re: Fwd:\""),
+            ),
+        ];
+        for (name, subject, forward) in cases {
+            let mut message = message(subject, "");
+            message.from = vec![Mailbox::address("dana.whitfield@fda.hhs.gov")];
+            message.to = vec![Mailbox::address("marcus.ortega@fda.hhs.gov")];
+            let settings = Settings::default();
+            let internal = infer_internal(&message, &settings);
+            let spind = infer_spind_mailbox(&message, &settings);
+            let identifiers = message.identifiers();
+            let emergency = infer_emergency(&message, &identifiers);
+            let mdufa = infer_mdufa(&message, &identifiers);
+            let kind = infer_kind(&message, &spind, &internal, &emergency, &mdufa);
+            assert_eq!(kind.value, "internal-record", "{name}: value");
+            assert!(!kind.certain, "{name}: the reviewer confirms a record");
+            assert!(
+                kind.evidence.iter().any(|line| line.contains("(VI.C.7)")),
+                "{name}: cites VI.C.7 in {:?}",
+                kind.evidence
+            );
+            let forward_line = kind.evidence.iter().find(|line| line.contains("forwards"));
+            match forward {
+                Some(text) => assert!(
+                    forward_line.is_some_and(|line| line.contains(text)),
+                    "{name}: {:?}",
+                    kind.evidence
+                ),
+                None => assert!(forward_line.is_none(), "{name}: {:?}", kind.evidence),
+            }
+
+            let rpm = infer_rpm_addressed(&message, &identifiers, &[], &spind, &internal);
+            assert_eq!(rpm.value, "not-applicable", "{name}: rpm-addressed");
+            assert!(rpm.certain, "{name}: rpm-addressed is certain");
         }
     }
 }

@@ -225,6 +225,9 @@ pub enum Disposition {
     RequestElectronicMedia,
     /// Not a regulatory email (IV.G).
     NotRegulatory,
+    /// An internal email that captures a regulatory action or decision, filed in the
+    /// administrative file (VI.C.7).
+    AcceptInternalRecord,
 }
 
 impl Disposition {
@@ -239,6 +242,7 @@ impl Disposition {
             Disposition::Unreadable => "unreadable",
             Disposition::RequestElectronicMedia => "request-electronic-media",
             Disposition::NotRegulatory => "not-regulatory",
+            Disposition::AcceptInternalRecord => "accept-internal-record",
         }
     }
 }
