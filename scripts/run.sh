@@ -16,6 +16,8 @@ regmail=target/release/regmail
 
 if (($# == 0)); then
     set -- samples/cber-sample.mbox
+    # The sample's RPM directory, so that triage can name each submission's RPM.
+    "$regmail" directory import samples/directory.csv
 fi
 "$regmail" import "$@"
 "$regmail" list --limit 50

@@ -186,6 +186,15 @@ impl BusinessCalendar {
         let due_at = self.to_instant(due_local)?;
         let warn_at = self.to_instant(warn_local)?;
 
+        tracing::debug!(
+            %received,
+            %counted_from,
+            %due_at,
+            %warn_at,
+            policy = policy.as_str(),
+            "computed one-business-day deadline"
+        );
+
         let skipped = self.closures_between(received_local.date(), due_local.date());
         let mut deadline = Deadline {
             policy,

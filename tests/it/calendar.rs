@@ -525,15 +525,18 @@ const PUBLISHED: &[PublishedYear] = &[
                  December 24); December 31 is New Year's Day 2028 under 5 U.S.C. 6103(b)",
         dates: &[(1, 1), (1, 18), (2, 15), (5, 31), (6, 18), (7, 5), (9, 6), (10, 11), (11, 11),
                  (11, 25), (12, 24), (12, 31)] },
-    // NOTE: no published table for 2028 to 2030 was available. These rows apply the statute
-    // by hand, with weekdays checked on a calendar. They are not an independent check.
-    PublishedYear { year: 2028, source: "5 U.S.C. 6103 applied by hand (no Jan 1: observed 2027)",
+    // Years without an official table yet are checked against an independent implementation
+    // of the rules: the Python `holidays` package, version 0.109, `holidays.US(subdiv="DC")`,
+    // whose DC Emancipation Day (a District holiday, not one of 5 U.S.C. 6103) is left out.
+    PublishedYear { year: 2028,
+        source: "python holidays 0.109, US/DC (New Year's Day observed Friday December 31, 2027)",
         dates: &[(1, 17), (2, 21), (5, 29), (6, 19), (7, 4), (9, 4), (10, 9), (11, 10), (11, 23),
                  (12, 25)] },
-    PublishedYear { year: 2029, source: "5 U.S.C. 6103 applied by hand (no Inauguration Day)",
+    PublishedYear { year: 2029,
+        source: "python holidays 0.109, US/DC (Inauguration Day falls on Saturday: no holiday)",
         dates: &[(1, 1), (1, 15), (2, 19), (5, 28), (6, 19), (7, 4), (9, 3), (10, 8), (11, 12),
                  (11, 22), (12, 25)] },
-    PublishedYear { year: 2030, source: "5 U.S.C. 6103 applied by hand",
+    PublishedYear { year: 2030, source: "python holidays 0.109, US/DC",
         dates: &[(1, 1), (1, 21), (2, 18), (5, 27), (6, 19), (7, 4), (9, 2), (10, 14), (11, 11),
                  (11, 28), (12, 25)] },
 ];
