@@ -11,7 +11,7 @@ use regmail::sopp::clock::rfc3339;
 use regmail::sopp::engine::{OpenQuestion, Outcome, Source};
 use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, Directory, Settings};
-use regmail::store::{Store, TaskRow};
+use regmail::store::{Store, TaskCompletion, TaskRow};
 
 /// Arguments of `regmail triage`.
 #[derive(Debug, Args)]
@@ -91,6 +91,10 @@ pub struct TaskDoneArgs {
     /// A note on the work done, recorded with the task and in the audit log.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// The decision reached, required for a record-unreadable-resolution task (SOPP 8119
+    /// VII.A.1): resend, reject, refer-to-dcc or other-format.
+    #[arg(long, value_name = "VALUE")]
+    pub resolution: Option<String>,
     /// Print the task as JSON.
     #[arg(long)]
     pub json: bool,
@@ -404,11 +408,22 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
     let mut out = std::io::stdout().lock();
     if let Some(TasksAction::Done(done)) = args.action {
         let user = done.user.name();
-        let task =
-            store.complete_task(done.id, done.note.as_deref(), &user, jiff::Timestamp::now())?;
+        let completion = TaskCompletion {
+            note: done.note.as_deref(),
+            resolution: done.resolution.as_deref(),
+            user: &user,
+            at: jiff::Timestamp::now(),
+        };
+        let task = store.complete_task(done.id, &completion)?;
         if done.json || args.json {
             serde_json::to_writer_pretty(&mut out, &task)?;
             writeln!(out)?;
+        } else if let Some(resolution) = &task.resolution {
+            writeln!(
+                out,
+                "Task {} ({}) done, resolution {resolution}.",
+                task.id, task.kind
+            )?;
         } else {
             writeln!(out, "Task {} ({}) done.", task.id, task.kind)?;
         }
@@ -440,6 +455,9 @@ fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
     writeln!(out, "       {}", task.title)?;
     if let Some(subject) = &task.subject {
         writeln!(out, "       Subject: {subject}")?;
+    }
+    if let Some(resolution) = &task.resolution {
+        writeln!(out, "       Resolution: {resolution}")?;
     }
     if let Some(note) = &task.note {
         writeln!(out, "       Note: {note}")?;

@@ -108,6 +108,14 @@ pub enum TreeError {
         /// A node on the loop.
         node: String,
     },
+    /// A task offers the same resolution twice.
+    #[error("task {task:?} offers resolution {value:?} twice")]
+    DuplicateResolution {
+        /// The task kind.
+        task: String,
+        /// The repeated resolution value.
+        value: String,
+    },
     /// A node cannot be reached from the start node.
     #[error("node {node:?} cannot be reached from the start node")]
     Unreachable {
@@ -268,6 +276,33 @@ pub struct TaskDefinition {
     pub deadline: Option<DeadlineRule>,
     /// The SOPP's sentence calling for the task.
     pub quote: String,
+    /// The decisions the reviewer chooses from when completing the task, or none where
+    /// the task records no decision.
+    #[serde(default)]
+    pub resolutions: Vec<Resolution>,
+}
+
+/// A decision recorded when a task is completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// The value the reviewer gives (`refer-to-dcc`).
+    pub value: String,
+    /// The meaning of the value, as shown to the reviewer.
+    pub label: String,
+}
+
+impl TaskDefinition {
+    /// Returns the resolution with value `value`.
+    pub fn resolution(&self, value: &str) -> Option<&Resolution> {
+        self.resolutions.iter().find(|r| r.value == value)
+    }
+
+    /// Returns the resolution values, comma-separated, for messages.
+    pub fn resolution_values(&self) -> String {
+        let values: Vec<&str> = self.resolutions.iter().map(|r| r.value.as_str()).collect();
+        values.join(", ")
+    }
 }
 
 /// One question of the tree.
@@ -352,6 +387,17 @@ impl Tree {
                 return Err(TreeError::DuplicateNode {
                     id: node.id.clone(),
                 });
+            }
+        }
+        for (kind, task) in &self.tasks {
+            let mut values = BTreeSet::new();
+            for resolution in &task.resolutions {
+                if !values.insert(resolution.value.as_str()) {
+                    return Err(TreeError::DuplicateResolution {
+                        task: kind.clone(),
+                        value: resolution.value.clone(),
+                    });
+                }
             }
         }
         if !ids.contains(self.sopp.start.as_str()) {
@@ -521,6 +567,30 @@ mod tests {
         let err = broken("next = \"kind\"", "next = \"regulatory\"");
         assert!(
             matches!(err, TreeError::Cycle { .. } | TreeError::Unreachable { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unreadable_resolutions_follow_vii_a_1() {
+        let tree = Tree::sopp_8119_v11();
+        let task = &tree.tasks["record-unreadable-resolution"];
+        assert_eq!(
+            task.resolution_values(),
+            "resend, reject, refer-to-dcc, other-format"
+        );
+        for (kind, task) in &tree.tasks {
+            if kind != "record-unreadable-resolution" {
+                assert!(task.resolutions.is_empty(), "{kind} records no decision");
+            }
+        }
+    }
+
+    #[test]
+    fn duplicate_resolution_is_rejected() {
+        let err = broken("{ value = \"reject\",", "{ value = \"resend\",");
+        assert!(
+            matches!(err, TreeError::DuplicateResolution { ref value, .. } if value == "resend"),
             "{err}"
         );
     }

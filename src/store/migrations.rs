@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_messages.sql"),
     include_str!("migrations/0002_calendar_closures.sql"),
     include_str!("migrations/0003_sopp.sql"),
+    include_str!("migrations/0004_task_resolutions.sql"),
 ];
 
 /// The schema version this build writes.

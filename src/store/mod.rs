@@ -16,7 +16,7 @@ use rusqlite::Connection;
 
 pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
-pub use sopp::{SavedTriage, StoredAnswer, TaskRow, TriageRecord};
+pub use sopp::{SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +98,36 @@ pub enum Error {
         id: i64,
         /// Its status.
         status: String,
+    },
+    /// The task records a decision, and none was given.
+    #[error("task {id} ({kind}) requires a resolution; give one with --resolution: {expected}")]
+    ResolutionRequired {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The accepted values, comma-separated.
+        expected: String,
+    },
+    /// The resolution is not one the task offers.
+    #[error("invalid resolution {value:?} for task {id} ({kind}); expected one of: {expected}")]
+    InvalidResolution {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The value given.
+        value: String,
+        /// The accepted values, comma-separated.
+        expected: String,
+    },
+    /// A resolution was given for a task that records no decision.
+    #[error("task {id} ({kind}) records no decision; complete it without --resolution")]
+    ResolutionNotAccepted {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]

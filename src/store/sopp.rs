@@ -12,7 +12,8 @@ use super::{Error, Store};
 use crate::sopp::audit::{self, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
 use crate::sopp::clock::rfc3339;
 use crate::sopp::engine::{Outcome, Source};
-use crate::sopp::{Directory, DirectoryEntry, FactKey};
+use crate::sopp::tree::TaskDefinition;
+use crate::sopp::{Directory, DirectoryEntry, FactKey, Tree};
 
 /// An answer the reviewer gave for a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,10 +85,27 @@ pub struct TaskRow {
     pub closed_by: Option<String>,
     /// The completion note.
     pub note: Option<String>,
+    /// The decision recorded on completion, for a task that records one
+    /// (`refer-to-dcc`).
+    pub resolution: Option<String>,
+}
+
+/// The reviewer's completion of a task.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskCompletion<'a> {
+    /// A note on the work done.
+    pub note: Option<&'a str>,
+    /// The decision recorded, required for a task whose definition lists resolutions and
+    /// rejected for any other.
+    pub resolution: Option<&'a str>,
+    /// The user who completed the task.
+    pub user: &'a str,
+    /// When.
+    pub at: Timestamp,
 }
 
 const TASK_COLUMNS: &str = "t.id, t.message_id, m.subject, t.kind, t.title, t.role, t.section, \
-     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note";
+     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note, t.resolution";
 
 fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
@@ -105,6 +123,7 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         closed_at: row.get(11)?,
         closed_by: row.get(12)?,
         note: row.get(13)?,
+        resolution: row.get(14)?,
     })
 }
 
@@ -474,18 +493,25 @@ impl Store {
         Ok(tasks)
     }
 
-    /// Marks open task `id` done with an optional `note`, and records it in the audit log.
+    /// Marks open task `id` done as `completion` describes, and records it in the audit
+    /// log with the task's SOPP section.
+    ///
+    /// The task's definition in the SOPP 8119 v11 tree decides whether a resolution is
+    /// required: a task that lists resolutions needs one of them, and any other task
+    /// takes none.
     ///
     /// # Errors
     ///
-    /// Returns [`Error::TaskNotFound`] or [`Error::TaskClosed`].
+    /// Returns [`Error::TaskNotFound`], [`Error::TaskClosed`],
+    /// [`Error::ResolutionRequired`], [`Error::InvalidResolution`] or
+    /// [`Error::ResolutionNotAccepted`].
     pub fn complete_task(
         &mut self,
         id: i64,
-        note: Option<&str>,
-        user: &str,
-        at: Timestamp,
+        completion: &TaskCompletion<'_>,
     ) -> Result<TaskRow, Error> {
+        let user = completion.user;
+        let at = completion.at;
         let tx = self.conn.transaction()?;
         let row: Option<(i64, String, String, String)> = tx
             .query_row(
@@ -500,9 +526,13 @@ impl Store {
         if status != "open" {
             return Err(Error::TaskClosed { id, status });
         }
+        let definition = Tree::sopp_8119_v11().tasks.get(&kind);
+        check_resolution(id, &kind, definition, completion.resolution)?;
+
         tx.execute(
-            "UPDATE tasks SET status = 'done', closed_at = ?1, closed_by = ?2, note = ?3 WHERE id = ?4",
-            params![at.to_string(), user, note, id],
+            "UPDATE tasks SET status = 'done', closed_at = ?1, closed_by = ?2, note = ?3, resolution = ?4
+             WHERE id = ?5",
+            params![at.to_string(), user, completion.note, completion.resolution, id],
         )?;
         append_audit(
             &tx,
@@ -513,7 +543,11 @@ impl Store {
                 message_id: Some(message_id),
                 task_id: Some(id),
                 section: Some(&section),
-                detail: serde_json::json!({ "kind": kind, "note": note }),
+                detail: serde_json::json!({
+                    "kind": kind,
+                    "note": completion.note,
+                    "resolution": completion.resolution,
+                }),
             },
         )?;
         tx.commit()?;
@@ -553,6 +587,37 @@ impl Store {
     /// result is the verdict.
     pub fn verify_audit(&self) -> Result<Result<ChainHead, ChainBreak>, Error> {
         Ok(audit::verify_chain(&self.audit_log()?))
+    }
+}
+
+/// Checks `resolution` against the resolutions task `id` of kind `kind` offers.
+fn check_resolution(
+    id: i64,
+    kind: &str,
+    definition: Option<&TaskDefinition>,
+    resolution: Option<&str>,
+) -> Result<(), Error> {
+    let offered = definition.filter(|d| !d.resolutions.is_empty());
+    match (offered, resolution) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(Error::ResolutionNotAccepted {
+            id,
+            kind: kind.to_owned(),
+        }),
+        (Some(definition), None) => Err(Error::ResolutionRequired {
+            id,
+            kind: kind.to_owned(),
+            expected: definition.resolution_values(),
+        }),
+        (Some(definition), Some(value)) if definition.resolution(value).is_none() => {
+            Err(Error::InvalidResolution {
+                id,
+                kind: kind.to_owned(),
+                value: value.to_owned(),
+                expected: definition.resolution_values(),
+            })
+        }
+        (Some(_), Some(_)) => Ok(()),
     }
 }
 

@@ -143,3 +143,136 @@ fn triage_tasks_audit_contract() {
         "error lists the values: {stderr}"
     );
 }
+
+#[test]
+fn tasks_done_records_resolution() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/encrypted-no-key.eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let outcome = json(&regmail(&db, &["triage", "1", "--json"]), "triage");
+    assert_eq!(outcome["disposition"], "unreadable");
+    let tasks = outcome["tasks"].as_array().expect("tasks array");
+    let record = tasks
+        .iter()
+        .find(|t| t["kind"] == "record-unreadable-resolution")
+        .and_then(|t| t["id"].as_i64())
+        .expect("record-unreadable-resolution task id")
+        .to_string();
+
+    let missing = regmail(&db, &["tasks", "done", &record]);
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "missing resolution exit code"
+    );
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("--resolution"),
+        "names the option: {stderr}"
+    );
+    assert!(
+        stderr.contains("resend, reject, refer-to-dcc, other-format"),
+        "names the values: {stderr}"
+    );
+
+    let invalid = regmail(&db, &["tasks", "done", &record, "--resolution", "later"]);
+    assert_eq!(
+        invalid.status.code(),
+        Some(2),
+        "invalid resolution exit code"
+    );
+    let stderr = String::from_utf8_lossy(&invalid.stderr);
+    assert!(
+        stderr.contains("invalid resolution \"later\""),
+        "names the value: {stderr}"
+    );
+
+    let open = json(&regmail(&db, &["tasks", "--json"]), "tasks");
+    let row = open
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|t| t["kind"] == "record-unreadable-resolution")
+        })
+        .expect("task still open");
+    assert_eq!(
+        row["resolution"],
+        serde_json::Value::Null,
+        "open: no resolution"
+    );
+
+    let done = json(
+        &regmail(
+            &db,
+            &[
+                "tasks",
+                "done",
+                &record,
+                "--resolution",
+                "refer-to-dcc",
+                "--note",
+                "sponsor agreed by phone",
+                "--json",
+            ],
+        ),
+        "tasks done",
+    );
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["resolution"], "refer-to-dcc");
+    assert_eq!(done["note"], "sponsor agreed by phone");
+
+    let all = json(&regmail(&db, &["tasks", "--all", "--json"]), "tasks --all");
+    let row = all
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|t| t["kind"] == "record-unreadable-resolution")
+        })
+        .expect("task listed");
+    assert_eq!(
+        row["resolution"], "refer-to-dcc",
+        "listed with its resolution"
+    );
+
+    let text = ok(&regmail(&db, &["tasks", "--all"]), "tasks --all");
+    assert!(text.contains("Resolution: refer-to-dcc"), "{text}");
+
+    let record_id = record.parse::<i64>().ok();
+    let log = json(&regmail(&db, &["audit", "log", "--json"]), "audit log");
+    let entry = log
+        .as_array()
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find(|e| e["action"] == "task-done" && e["task_id"].as_i64() == record_id)
+        })
+        .expect("task-done entry");
+    assert_eq!(entry["section"], "VII.A.1");
+    assert!(
+        entry["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("\"resolution\":\"refer-to-dcc\"")),
+        "{entry}"
+    );
+}
+
+#[test]
+fn resolution_help_lists_tree_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let help = ok(
+        &regmail(&dir.path().join("regmail.db"), &["tasks", "done", "--help"]),
+        "tasks done --help",
+    );
+    let tree = regmail::sopp::Tree::sopp_8119_v11();
+    for resolution in &tree.tasks["record-unreadable-resolution"].resolutions {
+        assert!(
+            help.contains(&resolution.value),
+            "help lists {}: {help}",
+            resolution.value
+        );
+    }
+}
