@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use regmail::import::{self, ImportOptions, ImportReport};
 use regmail::mailbox::MboxVariant;
-use regmail::store::{MessageRow, Store};
+use regmail::store::{DeletionState, MessageDeletion, MessageRow, Store, StoredMessage};
 
 use super::counted;
 
@@ -192,10 +192,10 @@ fn print_rows(rows: &[MessageRow], json: bool) -> anyhow::Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     for row in rows {
-        let flag = if row.status == "quarantined" {
-            " [quarantined]"
-        } else {
-            ""
+        let flag = match row.status.as_str() {
+            "quarantined" => " [quarantined]",
+            "deleted" => " [deleted]",
+            _ => "",
         };
         writeln!(
             out,
@@ -221,11 +221,17 @@ fn truncate(text: &str, width: usize) -> String {
 
 pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let message = store.message(args.id)?;
+    let deletion = store.deletion_state(args.id)?;
     if args.json {
-        print_json(&message)?;
+        let mut value = serde_json::to_value(&message)?;
+        value["deletion"] = serde_json::to_value(&deletion)?;
+        print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
+    if let Some(deleted) = &message.deleted {
+        return show_tombstone(&mut out, &message, deleted);
+    }
     let p = &message.parsed;
     let list = |boxes: &[regmail::message::Mailbox]| {
         boxes
@@ -238,6 +244,18 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "status:      {}", message.status)?;
     if let Some(reason) = &message.quarantine_reason {
         writeln!(out, "quarantined: {reason}")?;
+    }
+    if let DeletionState::Marked {
+        since,
+        by,
+        delete_task_id,
+        section,
+    } = &deletion
+    {
+        writeln!(
+            out,
+            "deletion:    marked on {since} by {by} (SOPP 8119 {section}); `regmail tasks done {delete_task_id}` deletes the stored copy"
+        )?;
     }
     writeln!(out, "sha256:      {}", message.sha256)?;
     writeln!(out, "size:        {}", counted(message.size, "byte"))?;
@@ -291,6 +309,38 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out)?;
     writeln!(out, "{}", p.body_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what remains of a message whose stored copy was deleted.
+fn show_tombstone(
+    out: &mut impl Write,
+    message: &StoredMessage,
+    deleted: &MessageDeletion,
+) -> anyhow::Result<ExitCode> {
+    writeln!(out, "id:          {}", message.id)?;
+    writeln!(out, "status:      deleted")?;
+    writeln!(
+        out,
+        "deleted:     {} by {} under SOPP 8119 {} (task #{})",
+        deleted.deleted_at, deleted.deleted_by, deleted.section, deleted.task_id
+    )?;
+    writeln!(out, "sha256:      {}", message.sha256)?;
+    writeln!(out, "size:        {}", counted(message.size, "byte"))?;
+    for origin in &message.origins {
+        writeln!(
+            out,
+            "source:      {} ({}, byte offset {})",
+            origin.path, origin.format, origin.offset
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "The stored copy of message {} was deleted under SOPP 8119 {} on {} by {}. Its content \
+         is no longer stored; this record and the audit log remain.",
+        message.id, deleted.section, deleted.deleted_at, deleted.deleted_by
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,7 +11,7 @@ use regmail::sopp::clock::rfc3339;
 use regmail::sopp::engine::{OpenQuestion, Outcome, Source};
 use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, Directory, Settings};
-use regmail::store::{Store, TaskCompletion, TaskRow};
+use regmail::store::{DeletionState, Store, TaskCompletion, TaskRow};
 
 /// Arguments of `regmail triage`.
 #[derive(Debug, Args)]
@@ -415,18 +415,23 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
             at: jiff::Timestamp::now(),
         };
         let task = store.complete_task(done.id, &completion)?;
+        let deletion = store.deletion_state(task.message_id)?;
         if done.json || args.json {
-            serde_json::to_writer_pretty(&mut out, &task)?;
+            let mut value = serde_json::to_value(&task)?;
+            value["deletion"] = serde_json::to_value(&deletion)?;
+            serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
-        } else if let Some(resolution) = &task.resolution {
-            writeln!(
+            return Ok(ExitCode::SUCCESS);
+        }
+        match &task.resolution {
+            Some(resolution) => writeln!(
                 out,
                 "Task {} ({}) done, resolution {resolution}.",
                 task.id, task.kind
-            )?;
-        } else {
-            writeln!(out, "Task {} ({}) done.", task.id, task.kind)?;
+            )?,
+            None => writeln!(out, "Task {} ({}) done.", task.id, task.kind)?,
         }
+        print_deletion(&mut out, task.message_id, &deletion)?;
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -443,6 +448,29 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
         print_task(&mut out, task)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_deletion(
+    out: &mut impl Write,
+    message_id: i64,
+    deletion: &DeletionState,
+) -> std::io::Result<()> {
+    match deletion {
+        DeletionState::Kept => Ok(()),
+        DeletionState::Marked {
+            delete_task_id,
+            section,
+            ..
+        } => writeln!(
+            out,
+            "Message {message_id} is marked for deletion (SOPP 8119 {section}); `regmail tasks done {delete_task_id}` deletes its stored copy."
+        ),
+        DeletionState::Deleted(deleted) => writeln!(
+            out,
+            "The stored copy of message {message_id} was deleted under SOPP 8119 {}; its record and the audit log remain.",
+            deleted.section
+        ),
+    }
 }
 
 fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {

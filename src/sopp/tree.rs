@@ -116,6 +116,14 @@ pub enum TreeError {
         /// The repeated resolution value.
         value: String,
     },
+    /// A task waits for a task kind that has no `[tasks.NAME]` definition.
+    #[error("task {task:?} must come after undefined task {after:?}; add [tasks.{after}]")]
+    UnknownPrerequisite {
+        /// The task kind.
+        task: String,
+        /// The missing task kind.
+        after: String,
+    },
     /// A node cannot be reached from the start node.
     #[error("node {node:?} cannot be reached from the start node")]
     Unreachable {
@@ -280,6 +288,23 @@ pub struct TaskDefinition {
     /// the task records no decision.
     #[serde(default)]
     pub resolutions: Vec<Resolution>,
+    /// The kinds of the tasks of the same message that must be done before this one.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// What completing the task does to the stored message, if anything.
+    #[serde(default)]
+    pub effect: Option<TaskEffect>,
+}
+
+/// What completing a task does to the stored message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskEffect {
+    /// The stored copy is marked for deletion: the sponsor has been contacted, so a task
+    /// with [`TaskEffect::DeleteStoredCopy`] of the same message may now delete it.
+    MarkForDeletion,
+    /// The stored copy's content is deleted, and the message row stays as a tombstone.
+    DeleteStoredCopy,
 }
 
 /// A decision recorded when a task is completed.
@@ -390,6 +415,12 @@ impl Tree {
             }
         }
         for (kind, task) in &self.tasks {
+            if let Some(after) = task.after.iter().find(|a| !self.tasks.contains_key(*a)) {
+                return Err(TreeError::UnknownPrerequisite {
+                    task: kind.clone(),
+                    after: after.clone(),
+                });
+            }
             let mut values = BTreeSet::new();
             for resolution in &task.resolutions {
                 if !values.insert(resolution.value.as_str()) {
@@ -584,6 +615,29 @@ mod tests {
                 assert!(task.resolutions.is_empty(), "{kind} records no decision");
             }
         }
+    }
+
+    #[test]
+    fn deletion_follows_acknowledgement() {
+        let tree = Tree::sopp_8119_v11();
+        let acknowledge = &tree.tasks["acknowledge-and-redirect"];
+        let delete = &tree.tasks["delete-after-contact"];
+        assert_eq!(acknowledge.effect, Some(TaskEffect::MarkForDeletion));
+        assert_eq!(delete.effect, Some(TaskEffect::DeleteStoredCopy));
+        assert_eq!(delete.after, ["acknowledge-and-redirect"]);
+        assert_eq!(delete.section, "V.B.2.a.iii");
+    }
+
+    #[test]
+    fn unknown_prerequisite_is_rejected() {
+        let err = broken(
+            "after = [\"acknowledge-and-redirect\"]",
+            "after = [\"acknowledge\"]",
+        );
+        assert!(
+            matches!(err, TreeError::UnknownPrerequisite { ref after, .. } if after == "acknowledge"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -66,10 +66,19 @@ pub struct Triage {
 ///
 /// # Errors
 ///
-/// Returns [`TriageError::Quarantined`] for a message that did not parse, and
-/// [`TriageError::Mail`] when it has no receipt time.
+/// Returns [`TriageError::Quarantined`] for a message that did not parse,
+/// [`TriageError::Mail`] when it has no receipt time, and [`TriageError::Store`] with
+/// [`store::Error::MessageDeleted`] when its stored copy was deleted.
 pub fn stored_facts(store: &Store, id: i64) -> Result<MessageFacts, TriageError> {
     let message = store.message(id)?;
+    if let Some(deletion) = message.deleted {
+        return Err(TriageError::Store(store::Error::MessageDeleted {
+            id,
+            deleted_at: deletion.deleted_at,
+            deleted_by: deletion.deleted_by,
+            section: deletion.section,
+        }));
+    }
     if message.status == "quarantined" {
         return Err(TriageError::Quarantined {
             id,

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
+pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
-pub use sopp::{SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
+pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +57,33 @@ pub enum Error {
     MessageNotFound {
         /// The id asked for.
         id: i64,
+    },
+    /// The message's stored copy was deleted; only its tombstone remains.
+    #[error("message {id} was deleted under SOPP 8119 {section} on {deleted_at} by {deleted_by}; only its record (id, SHA-256, origins) and the audit log remain")]
+    MessageDeleted {
+        /// The message id.
+        id: i64,
+        /// When it was deleted, RFC 3339 UTC.
+        deleted_at: String,
+        /// The user who deleted it.
+        deleted_by: String,
+        /// The SOPP section the deletion applied.
+        section: String,
+    },
+    /// The task must wait for other tasks of the same message.
+    #[error("task {id} ({kind}, SOPP 8119 {section}) cannot be completed before {waiting_for} of message {message_id} is done; complete that first")]
+    TaskOutOfOrder {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The task's SOPP section.
+        section: String,
+        /// The message.
+        message_id: i64,
+        /// The tasks still to be done, as `task 11 (acknowledge-and-redirect)`, or the
+        /// kind alone when the message has no such task.
+        waiting_for: String,
     },
     /// The full-text query is not valid FTS5 syntax.
     #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]

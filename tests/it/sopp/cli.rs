@@ -276,3 +276,94 @@ fn resolution_help_lists_tree_values() {
         );
     }
 }
+
+#[test]
+fn deleted_message_show_and_raw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/unsolicited-new-bla.eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let outcome = json(
+        &regmail(
+            &db,
+            &[
+                "triage",
+                "1",
+                "--answer",
+                "regulatory=yes",
+                "--answer",
+                "kind=formal-submission",
+                "--json",
+            ],
+        ),
+        "triage",
+    );
+    let task_id = |kind: &str| {
+        outcome["tasks"]
+            .as_array()
+            .and_then(|tasks| tasks.iter().find(|t| t["kind"] == kind))
+            .and_then(|t| t["id"].as_i64())
+            .unwrap_or_else(|| panic!("{kind} task id"))
+            .to_string()
+    };
+    let acknowledge = task_id("acknowledge-and-redirect");
+    let delete = task_id("delete-after-contact");
+
+    let early = regmail(&db, &["tasks", "done", &delete]);
+    assert_eq!(early.status.code(), Some(2), "out-of-order exit code");
+    let stderr = String::from_utf8_lossy(&early.stderr);
+    assert!(
+        stderr.contains(&format!("task {acknowledge} (acknowledge-and-redirect)")),
+        "names the acknowledgement: {stderr}"
+    );
+
+    let marked = ok(
+        &regmail(&db, &["tasks", "done", &acknowledge]),
+        "acknowledge",
+    );
+    assert!(
+        marked.contains(&format!(
+            "marked for deletion (SOPP 8119 V.B.2.a.iii); `regmail tasks done {delete}`"
+        )),
+        "{marked}"
+    );
+    let shown = ok(&regmail(&db, &["show", "1"]), "show marked");
+    assert!(shown.contains("deletion:    marked on"), "{shown}");
+
+    let deleted = json(
+        &regmail(&db, &["tasks", "done", &delete, "--json"]),
+        "delete",
+    );
+    assert_eq!(deleted["status"], "done");
+    assert_eq!(deleted["deletion"]["state"], "deleted");
+    assert_eq!(deleted["deletion"]["deleted_by"], "dana.whitfield");
+
+    let shown = ok(&regmail(&db, &["show", "1"]), "show deleted");
+    assert!(
+        shown.contains("deleted under SOPP 8119 V.B.2.a.iii on "),
+        "{shown}"
+    );
+    assert!(shown.contains("by dana.whitfield"), "{shown}");
+    assert!(!shown.contains("NW-201"), "no content: {shown}");
+    let shown = json(&regmail(&db, &["show", "1", "--json"]), "show --json");
+    assert_eq!(shown["status"], "deleted");
+    assert_eq!(shown["deleted"]["section"], "V.B.2.a.iii");
+    assert_eq!(shown["deleted"]["deleted_by"], "dana.whitfield");
+    assert_eq!(shown["parsed"]["subject"], serde_json::Value::Null);
+
+    let raw = regmail(&db, &["raw", "1"]);
+    assert_eq!(raw.status.code(), Some(2), "raw of a deleted message fails");
+    assert!(raw.stdout.is_empty(), "no bytes written");
+    let stderr = String::from_utf8_lossy(&raw.stderr);
+    assert!(
+        stderr.contains("message 1 was deleted under SOPP 8119 V.B.2.a.iii on "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("by dana.whitfield"), "{stderr}");
+
+    let listed = ok(&regmail(&db, &["list"]), "list");
+    assert!(listed.contains("[deleted]"), "{listed}");
+}

@@ -14,14 +14,14 @@ use regmail::store::{Store, TaskCompletion};
 use super::scenarios::{self, fixtures};
 use crate::{import_into, memory_store};
 
-const REVIEWER: &str = "dana.whitfield";
+pub(super) const REVIEWER: &str = "dana.whitfield";
 
-fn at(text: &str) -> jiff::Timestamp {
+pub(super) fn at(text: &str) -> jiff::Timestamp {
     text.parse().expect("test timestamps are valid")
 }
 
 /// Returns a completion by the reviewer at `time`.
-fn done_by<'a>(
+pub(super) fn done_by<'a>(
     note: Option<&'a str>,
     resolution: Option<&'a str>,
     time: &str,
@@ -36,7 +36,7 @@ fn done_by<'a>(
 
 /// Imports one message and the scenarios' RPM directory into a fresh store and returns
 /// the store with the message's id.
-fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
+pub(super) fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
     let mut store = memory_store();
     let report = import_into(&mut store, &[eml.to_path_buf()]);
     anyhow::ensure!(
@@ -52,7 +52,12 @@ fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
     Ok((store, 1))
 }
 
-fn run(store: &mut Store, id: i64, answers: &[&str], time: &str) -> anyhow::Result<Triage> {
+pub(super) fn run(
+    store: &mut Store,
+    id: i64,
+    answers: &[&str],
+    time: &str,
+) -> anyhow::Result<Triage> {
     let answers = Answers::parse_pairs(answers.iter().copied())?;
     Ok(triage::triage(
         store,
@@ -470,5 +475,49 @@ fn resolution_rules_reject_bad_completions() -> anyhow::Result<()> {
     let (mut store, phone, _) = unreadable_store()?;
     let done = store.complete_task(phone, &done_by(None, None, "2025-03-14T15:00:00Z"))?;
     assert_eq!(done.resolution, None, "the phone call records no decision");
+    Ok(())
+}
+
+#[test]
+fn version_3_database_upgrades() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("regmail.db");
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+    {
+        let conn = rusqlite::Connection::open(&path)?;
+        for file in [
+            "0001_messages.sql",
+            "0002_calendar_closures.sql",
+            "0003_sopp.sql",
+        ] {
+            conn.execute_batch(&std::fs::read_to_string(migrations.join(file))?)?;
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO messages (id, sha256, size, status, imported_at)
+                 VALUES (1, 'aa', 10, 'parsed', '2025-03-01T12:00:00Z');
+             INSERT INTO decisions (id, message_id, sopp, disposition, section, outcome_json, decided_by, decided_at)
+                 VALUES (1, 1, 'SOPP 8119 v11', 'unreadable', 'VII.A.1', '{}', 'dana', '2025-03-01T12:00:00Z');
+             INSERT INTO tasks (id, message_id, decision_id, kind, title, role, section, status, created_at)
+                 VALUES (1, 1, 1, 'record-unreadable-resolution', 'Record', 'reviewer', 'VII.A.1', 'open', '2025-03-01T12:00:00Z');",
+        )?;
+    }
+
+    let mut store = Store::open(&path)?;
+    let version: i64 = store
+        .connection()
+        .pragma_query_value(None, "user_version", |row| row.get(0))?;
+    assert_eq!(
+        version,
+        regmail::store::SCHEMA_VERSION,
+        "migrated to the latest"
+    );
+    let tasks = store.tasks(false)?;
+    assert_eq!(tasks.len(), 1, "the old task is kept");
+    assert_eq!(tasks[0].resolution, None, "no resolution yet");
+    assert!(store.message_deletion(1)?.is_none(), "no deletion yet");
+
+    let done = store.complete_task(1, &done_by(None, Some("resend"), "2025-03-02T12:00:00Z"))?;
+    assert_eq!(done.resolution.as_deref(), Some("resend"));
     Ok(())
 }
