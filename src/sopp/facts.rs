@@ -214,16 +214,34 @@ pub struct MessageFacts {
     pub parse_problems: Vec<String>,
     /// The encryption state.
     pub encryption: Encryption,
+    /// What is known of a message that could not be parsed, or none for a parsed one.
+    /// Such a message has no subject, body, attachments or addresses.
+    pub unparsed: Option<Unparsed>,
+}
+
+/// What is known of a message that could not be parsed on import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unparsed {
+    /// Why it could not be parsed.
+    pub reason: String,
+    /// The raw bytes decoded as UTF-8 with invalid sequences replaced, searched for
+    /// identifiers, regulatory terms and RPM addresses.
+    pub raw_text: String,
 }
 
 impl MessageFacts {
-    /// Returns the identifiers in the subject, body and attachment names.
+    /// Returns the identifiers in the subject, body and attachment names, and in the raw
+    /// text of a message that could not be parsed.
     pub fn identifiers(&self) -> Vec<Identifier> {
-        identifiers::detect_in_message(
+        let mut found = identifiers::detect_in_message(
             &self.subject,
             &self.body_text,
             self.attachments.iter().map(|a| a.name.as_str()),
-        )
+        );
+        if let Some(unparsed) = &self.unparsed {
+            found.extend(identifiers::detect(&unparsed.raw_text, &Location::Raw));
+        }
+        found
     }
 
     fn addressed_to(&self, address: &str) -> Option<&'static str> {
@@ -443,6 +461,9 @@ fn push_distinct(list: &mut Vec<String>, term: &str) {
 }
 
 fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &Fact) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        return infer_regulatory_unparsed(unparsed, identifiers);
+    }
     if !identifiers.is_empty() {
         let evidence = identifiers
             .iter()
@@ -523,6 +544,27 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
     )
 }
 
+/// Infers whether a message that could not be parsed is regulatory. Whatever the raw text
+/// shows, the answer stays open: the text may be encoded, so a number or term can be
+/// missing, or be noise that only looks like one.
+fn infer_regulatory_unparsed(unparsed: &Unparsed, identifiers: &[Identifier]) -> Fact {
+    let mut evidence = vec!["the message could not be parsed, so whether it carries regulatory information is unknown; it is treated as regulatory until the reviewer answers".to_owned()];
+    let values = identifiers::distinct_values(identifiers);
+    if !values.is_empty() {
+        evidence.push(format!("the raw message text names {}", values.join(", ")));
+    }
+    let terms = Terms::find([unparsed.raw_text.as_str()]);
+    if !terms.is_empty() {
+        evidence.push(format!("the raw message text mentions {}", terms.quoted()));
+    }
+    if values.is_empty() && terms.is_empty() {
+        evidence.push(
+            "no submission number and no regulatory terms in the raw message text".to_owned(),
+        );
+    }
+    Fact::new(FactKey::Regulatory, "yes", false, evidence)
+}
+
 fn infer_rpm_addressed(
     message: &MessageFacts,
     identifiers: &[Identifier],
@@ -530,6 +572,9 @@ fn infer_rpm_addressed(
     spind: &Fact,
     internal: &Fact,
 ) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        return infer_rpm_addressed_unparsed(unparsed, identifiers, rpms);
+    }
     if internal.value == "yes" {
         let mut evidence = internal.evidence.clone();
         evidence.push("forwarding to the RPM and reminding the sponsor (VI.C.6) apply to emails from sponsors, not to internal email".to_owned());
@@ -590,7 +635,60 @@ fn infer_rpm_addressed(
     Fact::new(FactKey::RpmAddressed, value, true, evidence)
 }
 
+/// Infers whether the RPM was addressed on a message whose To and Cc could not be read,
+/// from whether the RPM's address appears anywhere in the raw text. The answer stays open.
+fn infer_rpm_addressed_unparsed(
+    unparsed: &Unparsed,
+    identifiers: &[Identifier],
+    rpms: &[DirectoryEntry],
+) -> Fact {
+    let unknown = "the To and Cc fields could not be read".to_owned();
+    if rpms.is_empty() {
+        let found = if identifiers.is_empty() {
+            "no submission number was found in the raw message text".to_owned()
+        } else {
+            let values = identifiers::distinct_values(identifiers);
+            let verb = if values.len() == 1 { "is" } else { "are" };
+            format!("{} {verb} not in the RPM directory", values.join(", "))
+        };
+        return Fact::new(
+            FactKey::RpmAddressed,
+            "not-applicable",
+            false,
+            vec![unknown, found],
+        );
+    }
+
+    let raw = unparsed.raw_text.to_ascii_lowercase();
+    let mut evidence = vec![unknown];
+    let mut all_found = true;
+    for entry in rpms {
+        let rpm = format!(
+            "RPM {} <{}> of {}",
+            entry.rpm_name, entry.rpm_email, entry.application
+        );
+        if raw.contains(&entry.rpm_email.trim().to_ascii_lowercase()) {
+            evidence.push(format!("{rpm} appears in the raw message text"));
+        } else {
+            all_found = false;
+            evidence.push(format!("{rpm} does not appear in the raw message text"));
+        }
+    }
+    let value = if all_found { "yes" } else { "no" };
+    Fact::new(FactKey::RpmAddressed, value, false, evidence)
+}
+
 fn infer_readable(message: &MessageFacts) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        let evidence = vec![
+            format!(
+                "the message could not be parsed on import ({}), so it cannot be read",
+                unparsed.reason
+            ),
+            receipt_evidence(message),
+        ];
+        return Fact::new(FactKey::Readable, "no", true, evidence);
+    }
     let mut evidence = Vec::new();
     let mut certain_failure = false;
 
@@ -631,6 +729,25 @@ fn infer_readable(message: &MessageFacts) -> Fact {
     Fact::new(FactKey::Readable, "yes", false, evidence)
 }
 
+/// Describes where the receipt time of a message that could not be parsed came from.
+fn receipt_evidence(message: &MessageFacts) -> String {
+    let local = clock::in_business_zone(message.received_at);
+    let when = local.strftime("%a %Y-%m-%d %H:%M %Z");
+    let source = match message.receipt_source {
+        ReceiptSource::ReceivedHeader => "the newest Received header found in the raw bytes",
+        ReceiptSource::MboxEnvelope => {
+            "the mbox envelope line, because the raw bytes have no dated Received header"
+        }
+        ReceiptSource::DateHeader => {
+            "the sender's Date header, because no Received header is dated"
+        }
+        ReceiptSource::ImportTime => {
+            "the import time, because neither a Received header nor an mbox envelope line gives a date; FDA received it earlier, so the due time may be late"
+        }
+    };
+    format!("receipt time {when} taken from {source}")
+}
+
 fn display_name(name: &str) -> String {
     if name.is_empty() {
         "(unnamed)".to_owned()
@@ -640,6 +757,14 @@ fn display_name(name: &str) -> String {
 }
 
 fn infer_spind_mailbox(message: &MessageFacts, settings: &Settings) -> Fact {
+    if message.unparsed.is_some() {
+        return Fact::new(
+            FactKey::SentToSpindMailbox,
+            "no",
+            false,
+            vec!["the recipients could not be read".to_owned()],
+        );
+    }
     match message.addressed_to(&settings.spind_mailbox) {
         Some(field) => Fact::new(
             FactKey::SentToSpindMailbox,
@@ -782,6 +907,14 @@ static FORWARD_SUBJECT: LazyLock<Regex> =
 
 fn infer_internal(message: &MessageFacts, settings: &Settings) -> Fact {
     let domains = settings.official_domains.join(" or ");
+    if message.unparsed.is_some() {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            false,
+            vec!["the sender and recipients could not be read".to_owned()],
+        );
+    }
     let Some(sender) = message.from.first() else {
         return Fact::new(
             FactKey::Internal,
@@ -1092,6 +1225,7 @@ mod tests {
             receipt_source: ReceiptSource::ReceivedHeader,
             parse_problems: Vec::new(),
             encryption: Encryption::None,
+            unparsed: None,
         }
     }
 

@@ -367,3 +367,48 @@ fn deleted_message_show_and_raw() {
     let listed = ok(&regmail(&db, &["list"]), "list");
     assert!(listed.contains("[deleted]"), "{listed}");
 }
+
+#[test]
+fn quarantined_message_triages_unreadable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let mbox = fixtures().join("quarantine/export.mbox");
+    let report = json(
+        &regmail(
+            &db,
+            &["import", mbox.to_str().expect("utf-8 path"), "--json"],
+        ),
+        "import",
+    );
+    assert_eq!(
+        report["quarantined"].as_array().map(Vec::len),
+        Some(3),
+        "quarantined on import"
+    );
+
+    let outcome = json(&regmail(&db, &["triage", "1", "--json"]), "triage");
+    assert_eq!(outcome["disposition"], "unreadable");
+    assert_eq!(outcome["received_at"], "2025-03-04T10:15:00-05:00");
+    assert_eq!(outcome["identifiers"][0]["value"], "STN 125742/0");
+    assert_eq!(outcome["identifiers"][0]["location"]["part"], "raw");
+    let phone = outcome["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["kind"] == "phone-notify-sponsor"))
+        .expect("phone-notify-sponsor task");
+    assert_eq!(phone["due_at"], "2025-03-05T16:30:00-05:00");
+    assert_eq!(phone["status"], "open");
+    let open: Vec<&str> = outcome["open_questions"]
+        .as_array()
+        .expect("open questions")
+        .iter()
+        .filter_map(|q| q["key"].as_str())
+        .collect();
+    assert!(open.contains(&"regulatory"), "regulatory is open: {open:?}");
+
+    let text = ok(&regmail(&db, &["triage", "3", "--no-input"]), "triage text");
+    assert!(
+        text.contains("Disposition: unreadable (SOPP 8119 VII.A.1)"),
+        "{text}"
+    );
+    assert!(text.contains("taken from the mbox envelope line"), "{text}");
+}
