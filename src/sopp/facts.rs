@@ -388,16 +388,18 @@ fn regex(pattern: &str) -> Regex {
 /// upper case, so that "ind" or "ide" in prose do not count.
 static REGULATORY_TERMS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPINDs?|emergency\s+use|investigational|information\s+requests?|complete\s+response|clinical\s+hold|refuse[\s-]+to[\s-]+file|adverse\s+events?|amendments?|(?:prior\s+approval|efficacy|labeling|manufacturing|CMC)\s+supplements?|changes\s+being\s+effected|CBE-(?:0|30)|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|1572|3926|356h|3500A?|3674)|biologics\s+license|investigational\s+new\s+drug)\b|(?-i:\b(?:BLA|IND|NDA|IDE|PMA|EUA|CMC)s?\b)",
+        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPINDs?|emergency\s+use|investigational|information\s+requests?|complete\s+response|clinical\s+hold|refuse[\s-]+to[\s-]+file|adverse\s+events?|amendments?|(?:prior\s+approval|efficacy|labeling|manufacturing|CMC)\s+supplements?|changes\s+being\s+effected|CBE-(?:0|30)|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|1572|3926|356h|3500A?|3674)|biologics\s+license|investigational\s+new\s+drug)\b|(?-i:\b(?:BLA|IND|NDA|IDE|PMA|EUA)s?\b)",
     )
 });
 
 /// Terms that are common in regulatory email but also in everyday mail ("submissions" for a
-/// photo contest, "dietary supplements", "compliance training"). One of them alone does not
-/// make a message regulatory; two different ones, or one with a term of
-/// [`REGULATORY_TERMS`], do.
+/// photo contest, "dietary supplements", "compliance training", a "CMC Reviewer" signature).
+/// One of them alone does not make a message regulatory; two different ones, or one with a
+/// term of [`REGULATORY_TERMS`], do.
 static SUPPORTING_TERMS: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b(?:submissions?|supplements?|labeling|manufacturing|compliance|protocols?)\b")
+    regex(
+        r"(?i)\b(?:submissions?|supplements?|labeling|manufacturing|compliance|protocols?)\b|(?-i:\bCMC\b)",
+    )
 });
 
 /// Marks of newsletters and other bulk mail, which mention regulatory terms without being a
@@ -1420,6 +1422,20 @@ mod tests {
                 body: "Two submissions for the photo contest.",
                 value: "no",
                 evidence: "the only term found, \"Submission\"",
+            },
+            Case {
+                name: "CMC in a signature",
+                subject: "RE: Holiday potluck sign-up",
+                body: "I'll bring a lasagna.\n\nHarold Brennick\nChemist, CMC Reviewer",
+                value: "no",
+                evidence: "the only term found, \"CMC\"",
+            },
+            Case {
+                name: "CMC with another term",
+                subject: "CMC comments on the manufacturing changes",
+                body: "",
+                value: "yes",
+                evidence: "\"CMC\", \"manufacturing\"",
             },
             Case {
                 name: "lower-case acronym",
