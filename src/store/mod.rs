@@ -85,6 +85,19 @@ pub enum Error {
         /// kind alone when the message has no such task.
         waiting_for: String,
     },
+    /// The task would delete the stored copy, but the message's latest triage rests on
+    /// inferences the reviewer has not confirmed.
+    #[error("task {id} ({kind}) deletes the stored copy of message {message_id}, but its latest triage left {questions} unconfirmed; confirm them with `regmail triage {message_id}` first")]
+    UnconfirmedDecision {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The message.
+        message_id: i64,
+        /// The open questions, comma-separated.
+        questions: String,
+    },
     /// The full-text query is not valid FTS5 syntax.
     #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]
     InvalidQuery {

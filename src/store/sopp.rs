@@ -502,13 +502,17 @@ impl Store {
     /// takes none.
     ///
     /// A task may also have to wait for other tasks of the same message, and completing it
-    /// may mark the stored copy for deletion or delete it, as its definition says.
+    /// may mark the stored copy for deletion or delete it, as its definition says. A task
+    /// that deletes the stored copy also needs the message's latest triage to have no open
+    /// question.
     ///
     /// # Errors
     ///
     /// Returns [`Error::TaskNotFound`], [`Error::TaskClosed`],
     /// [`Error::ResolutionRequired`], [`Error::InvalidResolution`],
-    /// [`Error::ResolutionNotAccepted`] or [`Error::TaskOutOfOrder`].
+    /// [`Error::ResolutionNotAccepted`], [`Error::TaskOutOfOrder`], or
+    /// [`Error::UnconfirmedDecision`] for a deleting task whose message's latest triage
+    /// left open questions.
     pub fn complete_task(
         &mut self,
         id: i64,
@@ -534,6 +538,9 @@ impl Store {
         check_resolution(id, &kind, definition, completion.resolution)?;
         if let Some(definition) = definition {
             check_order(&tx, id, &kind, &section, message_id, &definition.after)?;
+            if definition.effect == Some(TaskEffect::DeleteStoredCopy) {
+                check_confirmed(&tx, id, &kind, message_id)?;
+            }
         }
 
         tx.execute(
@@ -712,6 +719,49 @@ fn check_order(
         section: section.to_owned(),
         message_id,
         waiting_for: waiting.join(" and "),
+    })
+}
+
+/// Checks that the latest triage of the message left no open question, because deleting
+/// the stored copy cannot be undone and must not rest on an unconfirmed inference.
+fn check_confirmed(
+    tx: &Transaction<'_>,
+    id: i64,
+    kind: &str,
+    message_id: i64,
+) -> Result<(), Error> {
+    let outcome: Option<String> = tx
+        .query_row(
+            "SELECT outcome_json FROM decisions WHERE message_id = ?1 ORDER BY id DESC LIMIT 1",
+            [message_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    let outcome: serde_json::Value =
+        serde_json::from_str(&outcome).map_err(|source| Error::CorruptValue {
+            column: "decisions.outcome_json",
+            source,
+        })?;
+    let open: Vec<&str> = outcome["open_questions"]
+        .as_array()
+        .map(|questions| {
+            questions
+                .iter()
+                .filter_map(|question| question["key"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(Error::UnconfirmedDecision {
+        id,
+        kind: kind.to_owned(),
+        message_id,
+        questions: open.join(", "),
     })
 }
 

@@ -11,7 +11,7 @@ use super::store::{done_by, run, store_with, REVIEWER};
 /// something to delete.
 const REPLY: &[u8] =
     b"Received: from mx1.sponsor.example (mx1.sponsor.example [192.0.2.20]) by\r\n\
- mail.fda.hhs.gov with ESMTPS id 3Jx8Qa2; Wed, 05 Mar 2025 09:00:00 -0500\r\n\
+\x20mail.fda.hhs.gov with ESMTPS id 3Jx8Qa2; Wed, 05 Mar 2025 09:00:00 -0500\r\n\
 Date: Wed, 05 Mar 2025 08:59:12 -0500\r\n\
 From: Priya Raman <priya.raman@acmebio.example>\r\n\
 To: Dana Whitfield <dana.whitfield@fda.hhs.gov>\r\n\
@@ -299,4 +299,61 @@ fn retriage_as_accepted_clears_mark() -> anyhow::Result<()> {
     assert_eq!(cancelled, [delete], "the deleting task is cancelled");
     assert_eq!(store.deletion_state(message)?, DeletionState::Kept);
     assert_content_kept(&store, message, "accepted after all")
+}
+
+#[test]
+fn deletion_needs_confirmed_triage() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("reply.eml");
+    std::fs::write(&path, REPLY)?;
+    let (mut store, message) = store_with(&path)?;
+    let inferred = run(&mut store, message, &[], "2025-03-05T15:00:00Z")?;
+    assert_eq!(inferred.outcome.disposition.as_str(), "not-accepted");
+    let open: Vec<&str> = inferred
+        .outcome
+        .open_questions
+        .iter()
+        .map(|q| q.key.as_str())
+        .collect();
+    assert_eq!(open, ["kind"], "kind is only inferred");
+    let task = |kind: &str| {
+        inferred
+            .saved
+            .open_tasks
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| t.id)
+            .with_context(|| format!("{kind} created"))
+    };
+    let (acknowledge, delete) = (
+        task("acknowledge-and-redirect")?,
+        task("delete-after-contact")?,
+    );
+    store.complete_task(acknowledge, &done_by(None, None, "2025-03-05T16:00:00Z"))?;
+
+    let err = store
+        .complete_task(delete, &done_by(None, None, "2025-03-05T16:30:00Z"))
+        .expect_err("an unconfirmed disposition deletes nothing");
+    assert!(
+        matches!(&err, Error::UnconfirmedDecision { questions, .. } if questions == "kind"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("`regmail triage 1`"),
+        "says how to confirm: {err}"
+    );
+    assert_content_kept(&store, message, "unconfirmed")?;
+
+    run(
+        &mut store,
+        message,
+        &["kind=unsolicited"],
+        "2025-03-05T16:40:00Z",
+    )?;
+    store.complete_task(delete, &done_by(None, None, "2025-03-05T16:45:00Z"))?;
+    assert!(
+        matches!(store.deletion_state(message)?, DeletionState::Deleted(_)),
+        "deleted once confirmed"
+    );
+    Ok(())
 }
