@@ -228,10 +228,12 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
         print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
+
     let mut out = std::io::stdout().lock();
     if let Some(deleted) = &message.deleted {
         return show_tombstone(&mut out, &message, deleted);
     }
+
     let p = &message.parsed;
     let list = |boxes: &[regmail::message::Mailbox]| {
         boxes

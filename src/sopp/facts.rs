@@ -214,15 +214,15 @@ pub struct MessageFacts {
     pub parse_problems: Vec<String>,
     /// The encryption state.
     pub encryption: Encryption,
-    /// What is known of a message that could not be parsed, or none for a parsed one.
+    /// The known parts of a message that could not be parsed, or none for a parsed one.
     /// Such a message has no subject, body, attachments or addresses.
     pub unparsed: Option<Unparsed>,
 }
 
-/// What is known of a message that could not be parsed on import.
+/// The known parts of a message that could not be parsed on import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unparsed {
-    /// Why it could not be parsed.
+    /// The reason it could not be parsed.
     pub reason: String,
     /// The raw bytes decoded as UTF-8 with invalid sequences replaced, searched for
     /// identifiers, regulatory terms and RPM addresses.

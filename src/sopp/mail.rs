@@ -172,10 +172,10 @@ pub fn facts_from_stored(parsed: &ParsedMessage, raw: &[u8]) -> Result<MessageFa
 /// the time it was first imported.
 ///
 /// The receipt time is the date of the newest `Received` header that a lenient read of the
-/// raw bytes finds ([`newest_received_date`]); else the date of the first mbox envelope
-/// line that has one; else `imported_at`, which is later than the real receipt. The
-/// message has no subject, body, attachments or addresses; its raw text is kept for the
-/// identifiers, terms and addresses it may still show.
+/// raw bytes finds ([`newest_received_date`]). Without one, it is the date of the first
+/// mbox envelope line that has a date, and without that, `imported_at`, which is later
+/// than the real receipt. The facts have no subject, body, attachments or addresses, but
+/// they keep the raw text for the identifiers, terms and addresses it may still show.
 pub fn facts_from_quarantined<'a>(
     raw: &[u8],
     reason: &str,
@@ -213,10 +213,12 @@ pub fn facts_from_quarantined<'a>(
 }
 
 /// Returns the date of the newest (topmost) dated `Received` header in the header block of
-/// `text`, read leniently: lines before the first header field (blank lines, junk, an mbox
-/// `From ` line) are skipped, the block ends at the first empty line, folded lines are
-/// joined, and lines in the block that are not header fields are ignored. A `Received`
-/// header further down, such as one of a forwarded message in the body, is not used.
+/// `text`, read leniently.
+///
+/// Lines before the first header field (blank lines, junk, an mbox `From ` line) are
+/// skipped, and the block ends at the first empty line. Folded lines are joined, and lines
+/// in the block that are not header fields are ignored. A `Received` header further down,
+/// such as one of a forwarded message in the body, is not used.
 pub fn newest_received_date(text: &str) -> Option<Timestamp> {
     let mut fields: Vec<String> = Vec::new();
     for line in text.lines() {

@@ -291,12 +291,12 @@ pub struct TaskDefinition {
     /// The kinds of the tasks of the same message that must be done before this one.
     #[serde(default)]
     pub after: Vec<String>,
-    /// What completing the task does to the stored message, if anything.
+    /// The effect of completing the task on the stored message, if any.
     #[serde(default)]
     pub effect: Option<TaskEffect>,
 }
 
-/// What completing a task does to the stored message.
+/// An effect of completing a task on the stored message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TaskEffect {

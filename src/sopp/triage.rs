@@ -64,9 +64,9 @@ pub struct Triage {
 
 /// Returns the facts of stored message `id`.
 ///
-/// A message that was quarantined on import (stored raw because it could not be parsed)
-/// gets facts from its raw bytes, its mbox envelope lines and its import time; see
-/// [`facts_from_quarantined`]. It is then unreadable (SOPP 8119 VII.A.1).
+/// A message quarantined on import was stored raw because it could not be parsed. Its
+/// facts come from its raw bytes, its mbox envelope lines and its import time (see
+/// [`facts_from_quarantined`]), and they make it unreadable (SOPP 8119 VII.A.1).
 ///
 /// # Errors
 ///

@@ -502,7 +502,7 @@ impl Store {
     /// takes none.
     ///
     /// A task may also have to wait for other tasks of the same message, and completing it
-    /// may mark the stored copy for deletion or delete it, as its definition says. A task
+    /// may mark the stored copy for deletion or delete it, as its definition sets. A task
     /// that deletes the stored copy also needs the message's latest triage to have no open
     /// question.
     ///

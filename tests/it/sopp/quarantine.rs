@@ -1,6 +1,6 @@
-//! Messages quarantined on import (stored raw because they could not be parsed) triage to
-//! unreadable (SOPP 8119 VII.A.1) with the phone call due one business day after receipt,
-//! taken from the raw bytes, the mbox envelope line or the import time.
+//! Messages quarantined on import, stored raw because they could not be parsed, triage to
+//! unreadable (SOPP 8119 VII.A.1). The phone call is due one business day after receipt,
+//! which comes from the raw bytes, the mbox envelope line or the import time.
 
 use anyhow::Context;
 use regmail::calendar::Policy;
