@@ -11,6 +11,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_calendar_closures.sql"),
     include_str!("migrations/0003_sopp.sql"),
     include_str!("migrations/0004_desktop.sql"),
+    include_str!("migrations/0005_task_resolutions.sql"),
+    include_str!("migrations/0006_message_deletions.sql"),
 ];
 
 /// The schema version this build writes.
