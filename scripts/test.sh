@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check CI runs: formatting, lints and the test suite. The tests read the
-# third-party mail corpus in place from REGMAIL_CORPUS (default: ../shared/corpus beside
-# the repository) and fail when it is missing.
+# Runs every check CI runs: formatting, lints, the Rust tests, the UI checks and
+# component tests, and the desktop end-to-end tests. The tests read the third-party mail
+# corpus in place from REGMAIL_CORPUS (default: ../shared/corpus beside the repository)
+# and fail when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,14 @@ bash scripts/setup-debian.sh
 # shellcheck disable=SC1091
 [ -f "$HOME/.cargo/env" ] && source "$HOME/.cargo/env"
 
+npm --prefix ui ci --no-audit --no-fund --silent
+# The shell embeds ui/dist, so the UI is built before the Rust crates are checked.
+npm --prefix ui run build --silent
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+
+npm --prefix ui run check
+npm --prefix ui test
+bash scripts/e2e.sh

@@ -77,6 +77,9 @@ pub enum ReceiptSource {
     DateHeader,
     /// Entered by a user.
     Manual,
+    /// The time the message was imported, for a message with no readable receipt time.
+    /// FDA received it earlier, so a due time counted from it may be late.
+    ImportTime,
 }
 
 impl ReceiptSource {
@@ -88,12 +91,15 @@ impl ReceiptSource {
             ReceiptSource::DeliveryTime => "mailbox delivery time",
             ReceiptSource::DateHeader => "sender's Date header, so the receipt time is an estimate",
             ReceiptSource::Manual => "entered by hand",
+            ReceiptSource::ImportTime => {
+                "time the message was imported, because it has no readable receipt time; FDA received it earlier, so the due time may be late"
+            }
         }
     }
 
     /// Returns whether the receipt time is only an estimate of when FDA received the message.
     pub fn is_estimate(self) -> bool {
-        self == ReceiptSource::DateHeader
+        matches!(self, ReceiptSource::DateHeader | ReceiptSource::ImportTime)
     }
 }
 
@@ -107,6 +113,7 @@ impl FromStr for ReceiptSource {
             "delivery_time" => Ok(ReceiptSource::DeliveryTime),
             "date_header" => Ok(ReceiptSource::DateHeader),
             "manual" => Ok(ReceiptSource::Manual),
+            "import_time" => Ok(ReceiptSource::ImportTime),
             _ => Err(Error::InvalidReceiptSource {
                 value: value.to_owned(),
             }),
@@ -310,6 +317,20 @@ mod tests {
         assert!("header".parse::<ReceiptSource>().is_err());
         assert!(ReceiptSource::DateHeader.is_estimate());
         assert!(!ReceiptSource::ReceivedHeader.is_estimate());
+    }
+
+    #[test]
+    fn import_time_is_an_estimate() {
+        assert_eq!(
+            "import-time".parse::<ReceiptSource>().ok(),
+            Some(ReceiptSource::ImportTime)
+        );
+        assert!(ReceiptSource::ImportTime.is_estimate());
+        assert!(
+            ReceiptSource::ImportTime.describe().contains("may be late"),
+            "{}",
+            ReceiptSource::ImportTime.describe()
+        );
     }
 
     #[test]

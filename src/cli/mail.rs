@@ -9,7 +9,9 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use regmail::import::{self, ImportOptions, ImportReport};
 use regmail::mailbox::MboxVariant;
-use regmail::store::{MessageRow, Store};
+use regmail::store::{DeletionState, MessageDeletion, MessageRow, Store, StoredMessage};
+
+use super::counted;
 
 /// Arguments of `regmail import`.
 #[derive(Debug, Args)]
@@ -110,8 +112,11 @@ pub fn import(store: &mut Store, args: ImportArgs, quiet: bool) -> anyhow::Resul
     let report = import::run_with_smime(store, plan, options, &session, &mut |p| {
         bar.set_position(p.bytes_done);
         bar.set_message(format!(
-            "{} found, {} imported, {} duplicates, {} quarantined",
-            p.found, p.imported, p.duplicates, p.quarantined
+            "{} found, {} imported, {}, {} quarantined",
+            p.found,
+            p.imported,
+            counted(p.duplicates, "duplicate"),
+            p.quarantined
         ));
     })?;
     bar.finish_and_clear();
@@ -140,8 +145,10 @@ fn print_report(report: &ImportReport) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "found {} messages in {} files ({} bytes)",
-        report.found, report.files, report.bytes
+        "found {} in {} ({})",
+        counted(report.found, "message"),
+        counted(report.files, "file"),
+        counted(report.bytes, "byte")
     )?;
     writeln!(out, "  imported     {}", report.imported)?;
     writeln!(out, "  duplicates   {}", report.duplicates)?;
@@ -193,10 +200,10 @@ fn print_rows(rows: &[MessageRow], json: bool) -> anyhow::Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     for row in rows {
-        let flag = if row.status == "quarantined" {
-            " [quarantined]"
-        } else {
-            ""
+        let flag = match row.status.as_str() {
+            "quarantined" => " [quarantined]",
+            "deleted" => " [deleted]",
+            _ => "",
         };
         writeln!(
             out,
@@ -222,11 +229,19 @@ fn truncate(text: &str, width: usize) -> String {
 
 pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let message = store.message(args.id)?;
+    let deletion = store.deletion_state(args.id)?;
     if args.json {
-        print_json(&message)?;
+        let mut value = serde_json::to_value(&message)?;
+        value["deletion"] = serde_json::to_value(&deletion)?;
+        print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
+
     let mut out = std::io::stdout().lock();
+    if let Some(deleted) = &message.deleted {
+        return show_tombstone(&mut out, &message, deleted);
+    }
+
     let p = &message.parsed;
     let list = |boxes: &[regmail::message::Mailbox]| {
         boxes
@@ -240,8 +255,20 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     if let Some(reason) = &message.quarantine_reason {
         writeln!(out, "quarantined: {reason}")?;
     }
+    if let DeletionState::Marked {
+        since,
+        by,
+        delete_task_id,
+        section,
+    } = &deletion
+    {
+        writeln!(
+            out,
+            "deletion:    marked on {since} by {by} (SOPP 8119 {section}); `regmail tasks done {delete_task_id}` deletes the stored copy"
+        )?;
+    }
     writeln!(out, "sha256:      {}", message.sha256)?;
-    writeln!(out, "size:        {} bytes", message.size)?;
+    writeln!(out, "size:        {}", counted(message.size, "byte"))?;
     for origin in &message.origins {
         writeln!(
             out,
@@ -280,10 +307,10 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     for a in &p.attachments {
         writeln!(
             out,
-            "attachment:  {} ({}, {} bytes, sha256 {})",
+            "attachment:  {} ({}, {}, sha256 {})",
             a.name.as_deref().unwrap_or("(unnamed)"),
             a.mime_type,
-            a.size,
+            counted(a.size, "byte"),
             a.sha256
         )?;
     }
@@ -292,6 +319,38 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out)?;
     writeln!(out, "{}", p.body_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what remains of a message whose stored copy was deleted.
+fn show_tombstone(
+    out: &mut impl Write,
+    message: &StoredMessage,
+    deleted: &MessageDeletion,
+) -> anyhow::Result<ExitCode> {
+    writeln!(out, "id:          {}", message.id)?;
+    writeln!(out, "status:      deleted")?;
+    writeln!(
+        out,
+        "deleted:     {} by {} under SOPP 8119 {} (task #{})",
+        deleted.deleted_at, deleted.deleted_by, deleted.section, deleted.task_id
+    )?;
+    writeln!(out, "sha256:      {}", message.sha256)?;
+    writeln!(out, "size:        {}", counted(message.size, "byte"))?;
+    for origin in &message.origins {
+        writeln!(
+            out,
+            "source:      {} ({}, byte offset {})",
+            origin.path, origin.format, origin.offset
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "The stored copy of message {} was deleted under SOPP 8119 {} on {} by {}. Its content \
+         is no longer stored; this record and the audit log remain.",
+        message.id, deleted.section, deleted.deleted_at, deleted.deleted_by
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

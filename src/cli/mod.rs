@@ -125,6 +125,16 @@ fn init_logging(quiet: bool) {
         .init();
 }
 
+/// Formats `count` with `noun`, adding an "s" unless the count is one (`1 file`,
+/// `2 files`).
+pub(crate) fn counted(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db.unwrap_or_else(Store::default_path);
     Ok(Store::open(&path)?)

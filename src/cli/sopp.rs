@@ -11,7 +11,7 @@ use regmail::sopp::clock::rfc3339;
 use regmail::sopp::engine::{OpenQuestion, Outcome, Source};
 use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, Directory, Settings};
-use regmail::store::{Store, TaskRow};
+use regmail::store::{DeletionState, Store, TaskCompletion, TaskRow};
 
 /// Arguments of `regmail triage`.
 #[derive(Debug, Args)]
@@ -20,7 +20,7 @@ pub struct TriageArgs {
     pub id: i64,
     /// An answer to a question, as KEY=VALUE. Keys: regulatory (yes/no), readable (yes/no),
     /// kind (agreed, formal-submission, unsolicited, not-agreed, spind, emergency-initial,
-    /// emergency-followup, mdufa), rpm-addressed (yes/no/not-applicable), spind-subject,
+    /// emergency-followup, mdufa, internal-record), rpm-addressed (yes/no/not-applicable), spind-subject,
     /// receipt-hours, attachment-volume. Repeat for several answers.
     #[arg(long = "answer", value_name = "KEY=VALUE")]
     pub answers: Vec<String>,
@@ -36,6 +36,10 @@ pub struct TriageArgs {
     /// A total attachment size above this many bytes is "large" (SOPP 8119 V.B.4).
     #[arg(long, value_name = "BYTES", default_value_t = Settings::default().max_attachment_bytes)]
     pub max_attachment_bytes: u64,
+    /// An official FDA email domain (SOPP 8119 V.C.2); a message whose sender and recipients
+    /// are all at one is internal. Repeat for several domains.
+    #[arg(long = "official-domain", value_name = "DOMAIN", default_values_t = Settings::default().official_domains)]
+    pub official_domains: Vec<String>,
     #[command(flatten)]
     pub user: UserArg,
 }
@@ -87,6 +91,10 @@ pub struct TaskDoneArgs {
     /// A note on the work done, recorded with the task and in the audit log.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// The decision reached, required for a record-unreadable-resolution task (SOPP 8119
+    /// VII.A.1): resend, reject, refer-to-dcc or other-format.
+    #[arg(long, value_name = "VALUE")]
+    pub resolution: Option<String>,
     /// Print the task as JSON.
     #[arg(long)]
     pub json: bool,
@@ -149,6 +157,7 @@ pub fn run_triage(store: &mut Store, args: TriageArgs) -> anyhow::Result<ExitCod
     let settings = Settings {
         max_attachments: args.max_attachments,
         max_attachment_bytes: args.max_attachment_bytes,
+        official_domains: args.official_domains.clone(),
         ..Settings::default()
     };
     let mut given = Answers::parse_pairs(args.answers.iter().map(String::as_str))?;
@@ -399,14 +408,30 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
     let mut out = std::io::stdout().lock();
     if let Some(TasksAction::Done(done)) = args.action {
         let user = done.user.name();
-        let task =
-            store.complete_task(done.id, done.note.as_deref(), &user, jiff::Timestamp::now())?;
+        let completion = TaskCompletion {
+            note: done.note.as_deref(),
+            resolution: done.resolution.as_deref(),
+            user: &user,
+            at: jiff::Timestamp::now(),
+        };
+        let task = store.complete_task(done.id, &completion)?;
+        let deletion = store.deletion_state(task.message_id)?;
         if done.json || args.json {
-            serde_json::to_writer_pretty(&mut out, &task)?;
+            let mut value = serde_json::to_value(&task)?;
+            value["deletion"] = serde_json::to_value(&deletion)?;
+            serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
-        } else {
-            writeln!(out, "Task {} ({}) done.", task.id, task.kind)?;
+            return Ok(ExitCode::SUCCESS);
         }
+        match &task.resolution {
+            Some(resolution) => writeln!(
+                out,
+                "Task {} ({}) done, resolution {resolution}.",
+                task.id, task.kind
+            )?,
+            None => writeln!(out, "Task {} ({}) done.", task.id, task.kind)?,
+        }
+        print_deletion(&mut out, task.message_id, &deletion)?;
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -425,6 +450,29 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+fn print_deletion(
+    out: &mut impl Write,
+    message_id: i64,
+    deletion: &DeletionState,
+) -> std::io::Result<()> {
+    match deletion {
+        DeletionState::Kept => Ok(()),
+        DeletionState::Marked {
+            delete_task_id,
+            section,
+            ..
+        } => writeln!(
+            out,
+            "Message {message_id} is marked for deletion (SOPP 8119 {section}); `regmail tasks done {delete_task_id}` deletes its stored copy."
+        ),
+        DeletionState::Deleted(deleted) => writeln!(
+            out,
+            "The stored copy of message {message_id} was deleted under SOPP 8119 {}; its record and the audit log remain.",
+            deleted.section
+        ),
+    }
+}
+
 fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
     let due = task.due_at.as_deref().unwrap_or("no deadline");
     writeln!(
@@ -435,6 +483,9 @@ fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
     writeln!(out, "       {}", task.title)?;
     if let Some(subject) = &task.subject {
         writeln!(out, "       Subject: {subject}")?;
+    }
+    if let Some(resolution) = &task.resolution {
+        writeln!(out, "       Resolution: {resolution}")?;
     }
     if let Some(note) = &task.note {
         writeln!(out, "       Note: {note}")?;
@@ -452,9 +503,10 @@ pub fn run_directory(store: &mut Store, args: DirectoryArgs) -> anyhow::Result<E
             let directory = Directory::parse_csv(&text)
                 .with_context(|| format!("invalid RPM directory {}", file.display()))?;
             let count = store.import_directory(&directory, &user.name(), jiff::Timestamp::now())?;
+            let entries = if count == 1 { "entry" } else { "entries" };
             writeln!(
                 out,
-                "Imported {count} RPM directory entries from {}.",
+                "Imported {count} RPM directory {entries} from {}.",
                 file.display()
             )?;
         }
@@ -502,9 +554,14 @@ pub fn run_audit(store: &Store, args: AuditArgs) -> anyhow::Result<ExitCode> {
             match verdict {
                 Ok(head) => {
                     if !json {
+                        let entries = if head.entries == 1 {
+                            "entry"
+                        } else {
+                            "entries"
+                        };
                         writeln!(
                             out,
-                            "Audit log intact: {} entries, head {}. Keep the head hash elsewhere to detect entries cut from the end.",
+                            "Audit log intact: {} {entries}, head {}. Keep the head hash elsewhere to detect entries cut from the end.",
                             head.entries, head.hash
                         )?;
                     }

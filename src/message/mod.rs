@@ -7,6 +7,7 @@
 //! its raw bytes are still stored by the caller.
 
 mod charset;
+pub mod html;
 pub(crate) mod params;
 mod rfc2047;
 pub(crate) mod transfer;
@@ -48,6 +49,9 @@ pub enum ReceiptSource {
     MboxEnvelope,
     /// The sender's `Date` header, used only when nothing better exists.
     DateHeader,
+    /// The time Regmail imported the message, used only for a message that could not be
+    /// parsed and carries no readable date; FDA received it earlier.
+    ImportTime,
 }
 
 impl ReceiptSource {
@@ -57,6 +61,7 @@ impl ReceiptSource {
             ReceiptSource::ReceivedHeader => "received-header",
             ReceiptSource::MboxEnvelope => "mbox-envelope",
             ReceiptSource::DateHeader => "date-header",
+            ReceiptSource::ImportTime => "import-time",
         }
     }
 
@@ -66,6 +71,7 @@ impl ReceiptSource {
             "received-header" => Some(ReceiptSource::ReceivedHeader),
             "mbox-envelope" => Some(ReceiptSource::MboxEnvelope),
             "date-header" => Some(ReceiptSource::DateHeader),
+            "import-time" => Some(ReceiptSource::ImportTime),
             _ => None,
         }
     }

@@ -73,6 +73,7 @@ impl BusinessClock for BusinessCalendar {
             ReceiptSource::ReceivedHeader => calendar::ReceiptSource::ReceivedHeader,
             ReceiptSource::MboxEnvelope => calendar::ReceiptSource::DeliveryTime,
             ReceiptSource::DateHeader => calendar::ReceiptSource::DateHeader,
+            ReceiptSource::ImportTime => calendar::ReceiptSource::ImportTime,
         };
         let deadline = self
             .due(received, source, Policy::Close)

@@ -546,6 +546,7 @@ mod tests {
             receipt_source: ReceiptSource::ReceivedHeader,
             parse_problems: Vec::new(),
             encryption: Encryption::None,
+            unparsed: None,
         }
     }
 

@@ -21,6 +21,9 @@ use crate::message::ReceiptSource;
 /// The mailbox for single patient expanded-access INDs, SOPP 8119 V.B.3.
 pub const SPIND_MAILBOX: &str = "CBERSPIND@fda.hhs.gov";
 
+/// The official FDA email domain, the default of [`Settings::official_domains`].
+pub const OFFICIAL_DOMAIN: &str = "fda.hhs.gov";
+
 /// A fact about a message that the engine infers or the reviewer answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,11 +51,13 @@ pub enum FactKey {
     EmergencyRequest,
     /// Whether the message names a device submission under MDUFA: `yes` or `no`.
     MdufaIdentifier,
+    /// Whether the sender and every recipient are at an official FDA domain: `yes` or `no`.
+    Internal,
 }
 
 impl FactKey {
     /// Every fact, in the order they are reported.
-    pub const ALL: [FactKey; 10] = [
+    pub const ALL: [FactKey; 11] = [
         FactKey::Regulatory,
         FactKey::RpmAddressed,
         FactKey::Readable,
@@ -63,6 +68,7 @@ impl FactKey {
         FactKey::SentToSpindMailbox,
         FactKey::EmergencyRequest,
         FactKey::MdufaIdentifier,
+        FactKey::Internal,
     ];
 
     /// Returns the values the inference can produce for this fact.
@@ -71,7 +77,8 @@ impl FactKey {
             FactKey::Regulatory
             | FactKey::Readable
             | FactKey::SentToSpindMailbox
-            | FactKey::MdufaIdentifier => &["yes", "no"],
+            | FactKey::MdufaIdentifier
+            | FactKey::Internal => &["yes", "no"],
             FactKey::RpmAddressed => &["yes", "no", "not-applicable"],
             FactKey::Kind => &[
                 "agreed",
@@ -82,6 +89,7 @@ impl FactKey {
                 "emergency-initial",
                 "emergency-followup",
                 "mdufa",
+                "internal-record",
             ],
             FactKey::SpindSubject => &["original", "amendment", "unlabelled"],
             FactKey::ReceiptHours => &["business-hours", "after-hours"],
@@ -103,6 +111,7 @@ impl FactKey {
             FactKey::SentToSpindMailbox => "sent-to-spind-mailbox",
             FactKey::EmergencyRequest => "emergency-request",
             FactKey::MdufaIdentifier => "mdufa-identifier",
+            FactKey::Internal => "internal",
         }
     }
 
@@ -205,16 +214,34 @@ pub struct MessageFacts {
     pub parse_problems: Vec<String>,
     /// The encryption state.
     pub encryption: Encryption,
+    /// The known parts of a message that could not be parsed, or none for a parsed one.
+    /// Such a message has no subject, body, attachments or addresses.
+    pub unparsed: Option<Unparsed>,
+}
+
+/// The known parts of a message that could not be parsed on import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unparsed {
+    /// The reason it could not be parsed.
+    pub reason: String,
+    /// The raw bytes decoded as UTF-8 with invalid sequences replaced, searched for
+    /// identifiers, regulatory terms and RPM addresses.
+    pub raw_text: String,
 }
 
 impl MessageFacts {
-    /// Returns the identifiers in the subject, body and attachment names.
+    /// Returns the identifiers in the subject, body and attachment names, and in the raw
+    /// text of a message that could not be parsed.
     pub fn identifiers(&self) -> Vec<Identifier> {
-        identifiers::detect_in_message(
+        let mut found = identifiers::detect_in_message(
             &self.subject,
             &self.body_text,
             self.attachments.iter().map(|a| a.name.as_str()),
-        )
+        );
+        if let Some(unparsed) = &self.unparsed {
+            found.extend(identifiers::detect(&unparsed.raw_text, &Location::Raw));
+        }
+        found
     }
 
     fn addressed_to(&self, address: &str) -> Option<&'static str> {
@@ -241,6 +268,9 @@ pub struct Settings {
     pub max_attachment_bytes: u64,
     /// The SPIND mailbox (V.B.3).
     pub spind_mailbox: String,
+    /// The official FDA email domains (V.C.2). A message whose sender and recipients are
+    /// all at one of them, or at a subdomain, is internal. Default `fda.hhs.gov`.
+    pub official_domains: Vec<String>,
 }
 
 impl Default for Settings {
@@ -249,6 +279,7 @@ impl Default for Settings {
             max_attachments: 10,
             max_attachment_bytes: 20_000_000,
             spind_mailbox: SPIND_MAILBOX.to_owned(),
+            official_domains: vec![OFFICIAL_DOMAIN.to_owned()],
         }
     }
 }
@@ -311,12 +342,13 @@ pub fn infer_facts(
     let rpms = directory_entries(&identifiers, directory);
 
     let spind_mailbox = infer_spind_mailbox(message, settings);
+    let internal = infer_internal(message, settings);
     let emergency = infer_emergency(message, &identifiers);
     let mdufa = infer_mdufa(message, &identifiers);
-    let kind = infer_kind(message, &spind_mailbox, &emergency, &mdufa);
+    let kind = infer_kind(message, &spind_mailbox, &internal, &emergency, &mdufa);
     let facts = vec![
         infer_regulatory(message, &identifiers, &spind_mailbox),
-        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox),
+        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox, &internal),
         infer_readable(message),
         kind,
         infer_spind_subject(message, &identifiers),
@@ -325,6 +357,7 @@ pub fn infer_facts(
         spind_mailbox,
         emergency,
         mdufa,
+        internal,
     ];
     InferredFacts {
         identifiers,
@@ -349,16 +382,90 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("fact patterns are valid")
 }
 
-/// Words that mark regulatory content when no identifier is present (IV.H: "Information
-/// related to products regulated by FDA, including product, manufacturing, and facility or
-/// company information, adverse events, compliance actions").
-static REGULATORY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+/// Terms that mark regulatory content on their own when no identifier is present (IV.H:
+/// "Information related to products regulated by FDA, including product, manufacturing, and
+/// facility or company information, adverse events, compliance actions"). Acronyms must be
+/// upper case, so that "ind" or "ide" in prose do not count.
+static REGULATORY_TERMS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPIND|emergency\s+use|investigational|information\s+request|adverse\s+events?|clinical\s+hold|submissions?|amendments?|supplements?|labeling|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|3926|356h|3500A?)|biologics\s+license|manufacturing|compliance)\b|\b(?:BLA|IND|NDA|IDE|PMA|EUA|CMC)\b",
+        r"(?i)\b(?:expanded\s+access|single[\s-]+patient|individual\s+patient|SPINDs?|emergency\s+use|investigational|information\s+requests?|complete\s+response|clinical\s+hold|refuse[\s-]+to[\s-]+file|adverse\s+events?|amendments?|(?:prior\s+approval|efficacy|labeling|manufacturing|CMC)\s+supplements?|changes\s+being\s+effected|CBE-(?:0|30)|510\(k\)|premarket|de\s+novo|ecopy|MDUFA|PDUFA|Form\s+FDA\s+(?:1571|1572|3926|356h|3500A?|3674)|biologics\s+license|investigational\s+new\s+drug)\b|(?-i:\b(?:BLA|IND|NDA|IDE|PMA|EUA)s?\b)",
     )
 });
 
+/// Terms that are common in regulatory email but also in everyday mail ("submissions" for a
+/// photo contest, "dietary supplements", "compliance training", a "CMC Reviewer" signature).
+/// One of them alone does not make a message regulatory; two different ones, or one with a
+/// term of [`REGULATORY_TERMS`], do.
+static SUPPORTING_TERMS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(?:submissions?|supplements?|labeling|manufacturing|compliance|protocols?)\b|(?-i:\bCMC\b)",
+    )
+});
+
+/// Marks of newsletters and other bulk mail, which mention regulatory terms without being a
+/// communication about a submission.
+static BULK_MAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\bunsubscribe\b|\bnewsletter\b|\bmailing\s+list\b|\bview\s+(?:this\s+(?:e-?mail|message)|it)\s+in\s+(?:your|a)\s+(?:web\s+)?browser\b|\byou\s+are\s+receiving\s+this\s+(?:e-?mail|message)\b|\bmanage\s+(?:your\s+)?(?:subscriptions?|email\s+preferences)\b",
+    )
+});
+
+/// The regulatory terms found in a message's text, each once, in the order found.
+#[derive(Debug, Default)]
+struct Terms {
+    regulatory: Vec<String>,
+    supporting: Vec<String>,
+}
+
+impl Terms {
+    fn find<'a>(texts: impl IntoIterator<Item = &'a str>) -> Terms {
+        let mut terms = Terms::default();
+        for text in texts {
+            for found in REGULATORY_TERMS.find_iter(text) {
+                push_distinct(&mut terms.regulatory, found.as_str());
+            }
+            for found in SUPPORTING_TERMS.find_iter(text) {
+                push_distinct(&mut terms.supporting, found.as_str());
+            }
+        }
+        terms
+    }
+
+    /// Returns whether the terms are enough to call the message regulatory.
+    fn suffice(&self) -> bool {
+        !self.regulatory.is_empty() || self.supporting.len() >= 2
+    }
+
+    fn is_empty(&self) -> bool {
+        self.regulatory.is_empty() && self.supporting.is_empty()
+    }
+
+    fn quoted(&self) -> String {
+        self.regulatory
+            .iter()
+            .chain(&self.supporting)
+            .map(|term| format!("{term:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Adds `term` unless the list already has it, ignoring case, spacing and a plural "s".
+fn push_distinct(list: &mut Vec<String>, term: &str) {
+    let key = |text: &str| {
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = words.to_ascii_lowercase();
+        lower.strip_suffix('s').map(str::to_owned).unwrap_or(lower)
+    };
+    if !list.iter().any(|known| key(known) == key(term)) {
+        list.push(term.to_owned());
+    }
+}
+
 fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &Fact) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        return infer_regulatory_unparsed(unparsed, identifiers);
+    }
     if !identifiers.is_empty() {
         let evidence = identifiers
             .iter()
@@ -379,23 +486,33 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
         );
     }
 
-    let mut words: Vec<String> = Vec::new();
-    for text in [&message.subject, &message.body_text] {
-        for found in REGULATORY_WORDS.find_iter(text) {
-            let word = found.as_str().to_owned();
-            if !words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
-                words.push(word);
-            }
-        }
+    let texts = [message.subject.as_str(), message.body_text.as_str()]
+        .into_iter()
+        .chain(message.attachments.iter().map(|a| a.name.as_str()));
+    let terms = Terms::find(texts);
+    let bulk = BULK_MAIL
+        .find(&message.subject)
+        .or_else(|| BULK_MAIL.find(&message.body_text));
+    if let (Some(mark), false) = (bulk, terms.is_empty()) {
+        return Fact::new(
+            FactKey::Regulatory,
+            "no",
+            false,
+            vec![format!(
+                "no submission number; it mentions {} but reads as a newsletter or bulk mail (says {:?}), which is not a communication about a submission",
+                terms.quoted(),
+                mark.as_str()
+            )],
+        );
     }
-    if !words.is_empty() {
+    if terms.suffice() {
         return Fact::new(
             FactKey::Regulatory,
             "yes",
             false,
             vec![format!(
                 "no submission number, but regulatory terms: {}",
-                words.join(", ")
+                terms.quoted()
             )],
         );
     }
@@ -405,6 +522,17 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
             "yes",
             false,
             vec!["the content is encrypted and cannot be read; sponsors encrypt regulatory information (V.A)".to_owned()],
+        );
+    }
+    if !terms.is_empty() {
+        return Fact::new(
+            FactKey::Regulatory,
+            "no",
+            false,
+            vec![format!(
+                "no submission number; the only term found, {}, is common in mail that is not regulatory",
+                terms.quoted()
+            )],
         );
     }
     Fact::new(
@@ -418,12 +546,42 @@ fn infer_regulatory(message: &MessageFacts, identifiers: &[Identifier], spind: &
     )
 }
 
+/// Infers whether a message that could not be parsed is regulatory. Whatever the raw text
+/// shows, the answer stays open: the text may be encoded, so a number or term can be
+/// missing, or be noise that only looks like one.
+fn infer_regulatory_unparsed(unparsed: &Unparsed, identifiers: &[Identifier]) -> Fact {
+    let mut evidence = vec!["the message could not be parsed, so whether it carries regulatory information is unknown; it is treated as regulatory until the reviewer answers".to_owned()];
+    let values = identifiers::distinct_values(identifiers);
+    if !values.is_empty() {
+        evidence.push(format!("the raw message text names {}", values.join(", ")));
+    }
+    let terms = Terms::find([unparsed.raw_text.as_str()]);
+    if !terms.is_empty() {
+        evidence.push(format!("the raw message text mentions {}", terms.quoted()));
+    }
+    if values.is_empty() && terms.is_empty() {
+        evidence.push(
+            "no submission number and no regulatory terms in the raw message text".to_owned(),
+        );
+    }
+    Fact::new(FactKey::Regulatory, "yes", false, evidence)
+}
+
 fn infer_rpm_addressed(
     message: &MessageFacts,
     identifiers: &[Identifier],
     rpms: &[DirectoryEntry],
     spind: &Fact,
+    internal: &Fact,
 ) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        return infer_rpm_addressed_unparsed(unparsed, identifiers, rpms);
+    }
+    if internal.value == "yes" {
+        let mut evidence = internal.evidence.clone();
+        evidence.push("forwarding to the RPM and reminding the sponsor (VI.C.6) apply to emails from sponsors, not to internal email".to_owned());
+        return Fact::new(FactKey::RpmAddressed, "not-applicable", true, evidence);
+    }
     if rpms.is_empty() {
         if spind.value == "yes" {
             return Fact::new(
@@ -442,12 +600,13 @@ fn infer_rpm_addressed(
             );
         }
         let named: Vec<&str> = identifiers::distinct_values(identifiers);
+        let verb = if named.len() == 1 { "is" } else { "are" };
         return Fact::new(
             FactKey::RpmAddressed,
             "not-applicable",
             false,
             vec![format!(
-                "{} not in the RPM directory; add the submission with `regmail directory import` or answer rpm-addressed",
+                "{} {verb} not in the RPM directory; add the submission with `regmail directory import` or answer rpm-addressed",
                 named.join(", ")
             )],
         );
@@ -478,7 +637,60 @@ fn infer_rpm_addressed(
     Fact::new(FactKey::RpmAddressed, value, true, evidence)
 }
 
+/// Infers whether the RPM was addressed on a message whose To and Cc could not be read,
+/// from whether the RPM's address appears anywhere in the raw text. The answer stays open.
+fn infer_rpm_addressed_unparsed(
+    unparsed: &Unparsed,
+    identifiers: &[Identifier],
+    rpms: &[DirectoryEntry],
+) -> Fact {
+    let unknown = "the To and Cc fields could not be read".to_owned();
+    if rpms.is_empty() {
+        let found = if identifiers.is_empty() {
+            "no submission number was found in the raw message text".to_owned()
+        } else {
+            let values = identifiers::distinct_values(identifiers);
+            let verb = if values.len() == 1 { "is" } else { "are" };
+            format!("{} {verb} not in the RPM directory", values.join(", "))
+        };
+        return Fact::new(
+            FactKey::RpmAddressed,
+            "not-applicable",
+            false,
+            vec![unknown, found],
+        );
+    }
+
+    let raw = unparsed.raw_text.to_ascii_lowercase();
+    let mut evidence = vec![unknown];
+    let mut all_found = true;
+    for entry in rpms {
+        let rpm = format!(
+            "RPM {} <{}> of {}",
+            entry.rpm_name, entry.rpm_email, entry.application
+        );
+        if raw.contains(&entry.rpm_email.trim().to_ascii_lowercase()) {
+            evidence.push(format!("{rpm} appears in the raw message text"));
+        } else {
+            all_found = false;
+            evidence.push(format!("{rpm} does not appear in the raw message text"));
+        }
+    }
+    let value = if all_found { "yes" } else { "no" };
+    Fact::new(FactKey::RpmAddressed, value, false, evidence)
+}
+
 fn infer_readable(message: &MessageFacts) -> Fact {
+    if let Some(unparsed) = &message.unparsed {
+        let evidence = vec![
+            format!(
+                "the message could not be parsed on import ({}), so it cannot be read",
+                unparsed.reason
+            ),
+            receipt_evidence(message),
+        ];
+        return Fact::new(FactKey::Readable, "no", true, evidence);
+    }
     let mut evidence = Vec::new();
     let mut certain_failure = false;
 
@@ -519,6 +731,25 @@ fn infer_readable(message: &MessageFacts) -> Fact {
     Fact::new(FactKey::Readable, "yes", false, evidence)
 }
 
+/// Describes where the receipt time of a message that could not be parsed came from.
+fn receipt_evidence(message: &MessageFacts) -> String {
+    let local = clock::in_business_zone(message.received_at);
+    let when = local.strftime("%a %Y-%m-%d %H:%M %Z");
+    let source = match message.receipt_source {
+        ReceiptSource::ReceivedHeader => "the newest Received header found in the raw bytes",
+        ReceiptSource::MboxEnvelope => {
+            "the mbox envelope line, because the raw bytes have no dated Received header"
+        }
+        ReceiptSource::DateHeader => {
+            "the sender's Date header, because no Received header is dated"
+        }
+        ReceiptSource::ImportTime => {
+            "the import time, because neither a Received header nor an mbox envelope line gives a date; FDA received it earlier, so the due time may be late"
+        }
+    };
+    format!("receipt time {when} taken from {source}")
+}
+
 fn display_name(name: &str) -> String {
     if name.is_empty() {
         "(unnamed)".to_owned()
@@ -528,6 +759,14 @@ fn display_name(name: &str) -> String {
 }
 
 fn infer_spind_mailbox(message: &MessageFacts, settings: &Settings) -> Fact {
+    if message.unparsed.is_some() {
+        return Fact::new(
+            FactKey::SentToSpindMailbox,
+            "no",
+            false,
+            vec!["the recipients could not be read".to_owned()],
+        );
+    }
     match message.addressed_to(&settings.spind_mailbox) {
         Some(field) => Fact::new(
             FactKey::SentToSpindMailbox,
@@ -664,9 +903,104 @@ static AGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn infer_kind(message: &MessageFacts, spind: &Fact, emergency: &Fact, mdufa: &Fact) -> Fact {
+/// A subject that marks a forwarded message (`FW:`, `Fwd:`), possibly after `Re:`.
+static FORWARD_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^\s*(?:re:\s*)*(?:fwd?|fw):"));
+
+fn infer_internal(message: &MessageFacts, settings: &Settings) -> Fact {
+    let domains = settings.official_domains.join(" or ");
+    if message.unparsed.is_some() {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            false,
+            vec!["the sender and recipients could not be read".to_owned()],
+        );
+    }
+    let Some(sender) = message.from.first() else {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec!["the sender is unknown".to_owned()],
+        );
+    };
+    let recipients: Vec<&Mailbox> = message
+        .to
+        .iter()
+        .chain(&message.cc)
+        .chain(&message.bcc)
+        .collect();
+    if recipients.is_empty() {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec!["the message names no recipient".to_owned()],
+        );
+    }
+    let outside = std::iter::once(sender)
+        .chain(recipients.iter().copied())
+        .find(|mailbox| !is_official(&mailbox.address, &settings.official_domains));
+    if let Some(mailbox) = outside {
+        return Fact::new(
+            FactKey::Internal,
+            "no",
+            true,
+            vec![format!("{} is not at {domains}", mailbox.address)],
+        );
+    }
+    let recipients = if recipients.len() == 1 {
+        "the recipient".to_owned()
+    } else {
+        format!("all {} recipients", recipients.len())
+    };
+    Fact::new(
+        FactKey::Internal,
+        "yes",
+        true,
+        vec![format!(
+            "the sender {} and {recipients} are at {domains}: an internal email",
+            sender.address
+        )],
+    )
+}
+
+/// Returns whether `address` is at one of `domains` or at a subdomain of one.
+fn is_official(address: &str, domains: &[String]) -> bool {
+    let Some((_, domain)) = address.trim().rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.to_ascii_lowercase();
+    domains.iter().any(|official| {
+        let official = official.trim().to_ascii_lowercase();
+        domain == official || domain.ends_with(&format!(".{official}"))
+    })
+}
+
+fn infer_kind(
+    message: &MessageFacts,
+    spind: &Fact,
+    internal: &Fact,
+    emergency: &Fact,
+    mdufa: &Fact,
+) -> Fact {
     let text = format!("{}\n{}", message.subject, message.body_text);
     let to_mailbox = spind.value == "yes";
+
+    // Internal email comes first: its sender is FDA staff, so none of the kinds of
+    // incoming sponsor email applies, even when it discusses a SPIND or emergency use.
+    if internal.value == "yes" {
+        let mut evidence = internal.evidence.clone();
+        evidence.push("an internal email that captures a regulatory action or decision belongs to the administrative file (VI.C.7); confirm that this one does".to_owned());
+        if let Some(mark) = FORWARD_SUBJECT.find(&message.subject) {
+            evidence.push(format!(
+                "the subject starts with {:?}: if it forwards a sponsor's email, answer the kind of that email",
+                mark.as_str().trim()
+            ));
+        }
+        return Fact::new(FactKey::Kind, "internal-record", false, evidence);
+    }
 
     match emergency.value.as_str() {
         "initial" => {
@@ -827,18 +1161,22 @@ fn infer_receipt_hours(message: &MessageFacts, clock: &dyn BusinessClock) -> Fac
 fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact {
     let count = message.attachments.len();
     let total: u64 = message.attachments.iter().map(|a| a.size).sum();
-    let size = format!("{count} attachments, {total} bytes in total");
+    let size = format!(
+        "{}, {} in total",
+        counted(count as u64, "attachment"),
+        counted(total, "byte")
+    );
     let mut reasons = Vec::new();
     if count > settings.max_attachments {
         reasons.push(format!(
-            "more than {} attachments (\"many\")",
-            settings.max_attachments
+            "more than {} (\"many\")",
+            counted(settings.max_attachments as u64, "attachment")
         ));
     }
     if total > settings.max_attachment_bytes {
         reasons.push(format!(
-            "more than {} bytes in total (\"large\")",
-            settings.max_attachment_bytes
+            "more than {} in total (\"large\")",
+            counted(settings.max_attachment_bytes, "byte")
         ));
     }
     if reasons.is_empty() {
@@ -847,8 +1185,9 @@ fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact 
             "within-limits",
             true,
             vec![format!(
-                "{size}; limits are {} attachments and {} bytes",
-                settings.max_attachments, settings.max_attachment_bytes
+                "{size}; limits are {} and {}",
+                counted(settings.max_attachments as u64, "attachment"),
+                counted(settings.max_attachment_bytes, "byte")
             )],
         )
     } else {
@@ -858,5 +1197,445 @@ fn infer_attachment_volume(message: &MessageFacts, settings: &Settings) -> Fact 
             true,
             vec![format!("{size}: {}", reasons.join(" and "))],
         )
+    }
+}
+
+/// Formats `count` with `noun`, adding an "s" unless the count is one (`1 attachment`,
+/// `3 attachments`).
+fn counted(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(subject: &str, body: &str) -> MessageFacts {
+        MessageFacts {
+            subject: subject.to_owned(),
+            body_text: body.to_owned(),
+            attachments: Vec::new(),
+            from: vec![Mailbox::address("priya.raman@acmebio.example")],
+            to: vec![Mailbox::address("dana.whitfield@fda.hhs.gov")],
+            cc: Vec::new(),
+            bcc: Vec::new(),
+            received_at: "2025-03-04T15:15:00Z".parse().expect("valid time"),
+            receipt_source: ReceiptSource::ReceivedHeader,
+            parse_problems: Vec::new(),
+            encryption: Encryption::None,
+            unparsed: None,
+        }
+    }
+
+    fn attachment(size: u64) -> AttachmentFacts {
+        AttachmentFacts {
+            name: "part.pdf".into(),
+            size,
+            mime: "application/pdf".into(),
+            empty: size == 0,
+            corrupt: false,
+        }
+    }
+
+    #[test]
+    fn attachment_volume_evidence_uses_plurals() {
+        struct Case {
+            name: &'static str,
+            sizes: &'static [u64],
+            max_attachments: usize,
+            max_bytes: u64,
+            evidence: &'static str,
+        }
+        let cases = [
+            Case {
+                name: "none",
+                sizes: &[],
+                max_attachments: 10,
+                max_bytes: 20_000_000,
+                evidence: "0 attachments, 0 bytes in total; limits are 10 attachments and 20000000 bytes",
+            },
+            Case {
+                name: "one of one byte",
+                sizes: &[1],
+                max_attachments: 10,
+                max_bytes: 20_000_000,
+                evidence: "1 attachment, 1 byte in total; limits are 10 attachments and 20000000 bytes",
+            },
+            Case {
+                name: "limits of one",
+                sizes: &[2, 3],
+                max_attachments: 1,
+                max_bytes: 1,
+                evidence: "2 attachments, 5 bytes in total: more than 1 attachment (\"many\") and more than 1 byte in total (\"large\")",
+            },
+        ];
+        for case in cases {
+            let mut message = message("BK251234", "");
+            message.attachments = case.sizes.iter().copied().map(attachment).collect();
+            let settings = Settings {
+                max_attachments: case.max_attachments,
+                max_attachment_bytes: case.max_bytes,
+                ..Settings::default()
+            };
+            let fact = infer_attachment_volume(&message, &settings);
+            assert_eq!(fact.evidence, [case.evidence], "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn unknown_submission_evidence_agrees_in_number() {
+        let cases = [
+            (
+                "one",
+                "STN 125999/0",
+                "STN 125999/0 is not in the RPM directory;",
+            ),
+            (
+                "two",
+                "STN 125999/0 and IND 31001",
+                "STN 125999/0, IND 31001 are not in the RPM directory;",
+            ),
+        ];
+        for (name, subject, start) in cases {
+            let message = message(subject, "");
+            let identifiers = message.identifiers();
+            let spind = infer_spind_mailbox(&message, &Settings::default());
+            let internal = infer_internal(&message, &Settings::default());
+            let fact = infer_rpm_addressed(&message, &identifiers, &[], &spind, &internal);
+            assert_eq!(fact.value, "not-applicable", "{name}: value");
+            assert!(
+                fact.evidence[0].starts_with(start),
+                "{name}: {:?}",
+                fact.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn regulatory_terms_without_identifier() {
+        struct Case {
+            name: &'static str,
+            subject: &'static str,
+            body: &'static str,
+            value: &'static str,
+            evidence: &'static str,
+        }
+        let cases = [
+            Case {
+                name: "information request",
+                subject: "Our response",
+                body: "Attached is our response to the information request of March 3.",
+                value: "yes",
+                evidence: "\"information request\"",
+            },
+            Case {
+                name: "complete response",
+                subject: "Questions on the complete response letter",
+                body: "",
+                value: "yes",
+                evidence: "\"complete response\"",
+            },
+            Case {
+                name: "clinical hold",
+                subject: "Clinical hold questions",
+                body: "",
+                value: "yes",
+                evidence: "\"Clinical hold\"",
+            },
+            Case {
+                name: "form 356h",
+                subject: "Signed form",
+                body: "Enclosed is the signed Form FDA 356h.",
+                value: "yes",
+                evidence: "\"Form FDA 356h\"",
+            },
+            Case {
+                name: "amendment",
+                subject: "Amendment 3 for AB-17",
+                body: "",
+                value: "yes",
+                evidence: "\"Amendment\"",
+            },
+            Case {
+                name: "prior approval supplement",
+                subject: "Prior approval supplement for the new fill line",
+                body: "",
+                value: "yes",
+                evidence: "\"Prior approval supplement\"",
+            },
+            Case {
+                name: "two supporting terms",
+                subject: "Labeling submission for AB-17",
+                body: "",
+                value: "yes",
+                evidence: "\"Labeling\", \"submission\"",
+            },
+            Case {
+                name: "upper-case acronym",
+                subject: "A question about our BLA",
+                body: "",
+                value: "yes",
+                evidence: "\"BLA\"",
+            },
+            Case {
+                name: "parking",
+                subject: "Parking at White Oak for Thursday's meeting",
+                body: "Where should our team park on Thursday?",
+                value: "no",
+                evidence: "no regulatory terms",
+            },
+            Case {
+                name: "newsletter with one everyday term",
+                subject: "CBER staff newsletter - March",
+                body: "Photo contest submissions are due Friday. To unsubscribe, reply STOP.",
+                value: "no",
+                evidence: "newsletter or bulk mail",
+            },
+            Case {
+                name: "newsletter with regulatory terms",
+                subject: "This week at FDA",
+                body: "A clinical hold was lifted and a BLA approved. Unsubscribe from this list.",
+                value: "no",
+                evidence: "(says \"Unsubscribe\")",
+            },
+            Case {
+                name: "one everyday term",
+                subject: "Photo contest submissions due Friday",
+                body: "",
+                value: "no",
+                evidence: "the only term found, \"submissions\"",
+            },
+            Case {
+                name: "dietary supplements",
+                subject: "Dietary supplements seminar",
+                body: "",
+                value: "no",
+                evidence: "the only term found, \"supplements\"",
+            },
+            Case {
+                name: "same term twice",
+                subject: "Submission",
+                body: "Two submissions for the photo contest.",
+                value: "no",
+                evidence: "the only term found, \"Submission\"",
+            },
+            Case {
+                name: "CMC in a signature",
+                subject: "RE: Holiday potluck sign-up",
+                body: "I'll bring a lasagna.\n\nHarold Brennick\nChemist, CMC Reviewer",
+                value: "no",
+                evidence: "the only term found, \"CMC\"",
+            },
+            Case {
+                name: "CMC with another term",
+                subject: "CMC comments on the manufacturing changes",
+                body: "",
+                value: "yes",
+                evidence: "\"CMC\", \"manufacturing\"",
+            },
+            Case {
+                name: "lower-case acronym",
+                subject: "Lunch by the ide pond",
+                body: "",
+                value: "no",
+                evidence: "no regulatory terms",
+            },
+        ];
+        for case in cases {
+            let message = message(case.subject, case.body);
+            let spind = infer_spind_mailbox(&message, &Settings::default());
+            let fact = infer_regulatory(&message, &[], &spind);
+            assert_eq!(fact.value, case.value, "{}: value", case.name);
+            assert!(!fact.certain, "{}: a term is never certain", case.name);
+            assert_eq!(fact.evidence.len(), 1, "{}: one line", case.name);
+            assert!(
+                fact.evidence[0].contains(case.evidence),
+                "{}: evidence {:?}",
+                case.name,
+                fact.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn internal_needs_every_address_official() {
+        struct Case {
+            name: &'static str,
+            from: &'static str,
+            to: &'static [&'static str],
+            cc: &'static [&'static str],
+            bcc: &'static [&'static str],
+            domains: &'static [&'static str],
+            value: &'static str,
+            evidence: &'static str,
+        }
+        const FDA: &[&str] = &["fda.hhs.gov"];
+        let cases = [
+            Case {
+                name: "all at fda.hhs.gov",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@FDA.HHS.GOV"],
+                cc: &["grace.liu@fda.hhs.gov"],
+                bcc: &[],
+                domains: FDA,
+                value: "yes",
+                evidence:
+                    "the sender dana.whitfield@fda.hhs.gov and all 2 recipients are at fda.hhs.gov",
+            },
+            Case {
+                name: "subdomain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["product-review@cber.fda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "yes",
+                evidence: "and the recipient are at fda.hhs.gov",
+            },
+            Case {
+                name: "external sender",
+                from: "priya.raman@acmebio.example",
+                to: &["dana.whitfield@fda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "external cc",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.hhs.gov"],
+                cc: &["priya.raman@acmebio.example"],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "external bcc",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.hhs.gov"],
+                cc: &[],
+                bcc: &["priya.raman@acmebio.example"],
+                domains: FDA,
+                value: "no",
+                evidence: "priya.raman@acmebio.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "lookalike domain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["someone@notfda.hhs.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "someone@notfda.hhs.gov is not at fda.hhs.gov",
+            },
+            Case {
+                name: "domain as a prefix",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["someone@fda.hhs.gov.example"],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "someone@fda.hhs.gov.example is not at fda.hhs.gov",
+            },
+            Case {
+                name: "no recipients",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &[],
+                cc: &[],
+                bcc: &[],
+                domains: FDA,
+                value: "no",
+                evidence: "the message names no recipient",
+            },
+            Case {
+                name: "second official domain",
+                from: "dana.whitfield@fda.hhs.gov",
+                to: &["elena.novak@fda.gov"],
+                cc: &[],
+                bcc: &[],
+                domains: &["fda.hhs.gov", "fda.gov"],
+                value: "yes",
+                evidence: "are at fda.hhs.gov or fda.gov",
+            },
+        ];
+        let boxes = |list: &[&str]| list.iter().map(|a| Mailbox::address(a)).collect();
+        for case in cases {
+            let mut message = message("STN 125742/0", "");
+            message.from = vec![Mailbox::address(case.from)];
+            message.to = boxes(case.to);
+            message.cc = boxes(case.cc);
+            message.bcc = boxes(case.bcc);
+            let settings = Settings {
+                official_domains: case.domains.iter().map(|d| d.to_string()).collect(),
+                ..Settings::default()
+            };
+            let fact = infer_internal(&message, &settings);
+            assert_eq!(fact.value, case.value, "{}: value", case.name);
+            assert!(fact.certain, "{}: addresses settle it", case.name);
+            assert!(
+                fact.evidence[0].contains(case.evidence),
+                "{}: evidence {:?}",
+                case.name,
+                fact.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn internal_kind_is_uncertain_record() {
+        let cases = [
+            ("decision", "STN 125742/0 - review decision", None),
+            (
+                "forward",
+                "FW: STN 125742/0 response to the IR",
+                Some("the subject starts with \"FW:\""),
+            ),
+            (
+                "reply to a forward",
+                "Re: Fwd: STN 125742/0 response",
+                Some("the subject starts with \"Re: Fwd:\""),
+            ),
+        ];
+        for (name, subject, forward) in cases {
+            let mut message = message(subject, "");
+            message.from = vec![Mailbox::address("dana.whitfield@fda.hhs.gov")];
+            message.to = vec![Mailbox::address("marcus.ortega@fda.hhs.gov")];
+            let settings = Settings::default();
+            let internal = infer_internal(&message, &settings);
+            let spind = infer_spind_mailbox(&message, &settings);
+            let identifiers = message.identifiers();
+            let emergency = infer_emergency(&message, &identifiers);
+            let mdufa = infer_mdufa(&message, &identifiers);
+            let kind = infer_kind(&message, &spind, &internal, &emergency, &mdufa);
+            assert_eq!(kind.value, "internal-record", "{name}: value");
+            assert!(!kind.certain, "{name}: the reviewer confirms a record");
+            assert!(
+                kind.evidence.iter().any(|line| line.contains("(VI.C.7)")),
+                "{name}: cites VI.C.7 in {:?}",
+                kind.evidence
+            );
+            let forward_line = kind.evidence.iter().find(|line| line.contains("forwards"));
+            match forward {
+                Some(text) => assert!(
+                    forward_line.is_some_and(|line| line.contains(text)),
+                    "{name}: {:?}",
+                    kind.evidence
+                ),
+                None => assert!(forward_line.is_none(), "{name}: {:?}", kind.evidence),
+            }
+
+            let rpm = infer_rpm_addressed(&message, &identifiers, &[], &spind, &internal);
+            assert_eq!(rpm.value, "not-applicable", "{name}: rpm-addressed");
+            assert!(rpm.certain, "{name}: rpm-addressed is certain");
+        }
     }
 }

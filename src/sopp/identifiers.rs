@@ -101,6 +101,8 @@ pub enum Location {
         /// The attachment's file name.
         name: String,
     },
+    /// The raw bytes, read as text, of a message that could not be parsed.
+    Raw,
 }
 
 impl fmt::Display for Location {
@@ -109,6 +111,7 @@ impl fmt::Display for Location {
             Location::Subject => f.write_str("subject"),
             Location::Body => f.write_str("body"),
             Location::Attachment { name, .. } => write!(f, "attachment {name:?}"),
+            Location::Raw => f.write_str("raw message text"),
         }
     }
 }

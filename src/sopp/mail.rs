@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
-use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts};
+use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts, Unparsed};
 use crate::message::{ParsedMessage, ReceiptSource};
 use crate::store::StoredSmime;
 
@@ -97,6 +97,7 @@ pub fn facts_from_message(message: &mail_parser::Message<'_>) -> Result<MessageF
         receipt_source,
         parse_problems,
         encryption,
+        unparsed: None,
     })
 }
 
@@ -163,6 +164,7 @@ pub fn facts_from_stored(parsed: &ParsedMessage, raw: &[u8]) -> Result<MessageFa
         receipt_source,
         parse_problems: parsed.warnings.clone(),
         encryption,
+        unparsed: None,
     })
 }
 
@@ -210,6 +212,112 @@ pub fn apply_smime(facts: &mut MessageFacts, smime: &StoredSmime) {
                 .map(|w| format!("decrypted or signed content: {w}")),
         );
     }
+}
+
+/// Builds the facts of a message that could not be parsed on import (quarantined), from
+/// its raw bytes, the quarantine `reason`, the mbox envelope lines it was found with, and
+/// the time it was first imported.
+///
+/// The receipt time is the date of the newest `Received` header that a lenient read of the
+/// raw bytes finds ([`newest_received_date`]). Without one, it is the date of the first
+/// mbox envelope line that has a date, and without that, `imported_at`, which is later
+/// than the real receipt. The facts have no subject, body, attachments or addresses, but
+/// they keep the raw text for the identifiers, terms and addresses it may still show.
+pub fn facts_from_quarantined<'a>(
+    raw: &[u8],
+    reason: &str,
+    envelopes: impl IntoIterator<Item = &'a str>,
+    imported_at: Timestamp,
+) -> MessageFacts {
+    let raw_text = String::from_utf8_lossy(raw).into_owned();
+    let (received_at, receipt_source) = match newest_received_date(&raw_text) {
+        Some(at) => (at, ReceiptSource::ReceivedHeader),
+        None => match envelopes
+            .into_iter()
+            .find_map(crate::message::parse_envelope_date)
+        {
+            Some(at) => (at, ReceiptSource::MboxEnvelope),
+            None => (imported_at, ReceiptSource::ImportTime),
+        },
+    };
+    MessageFacts {
+        subject: String::new(),
+        body_text: String::new(),
+        attachments: Vec::new(),
+        from: Vec::new(),
+        to: Vec::new(),
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        received_at,
+        receipt_source,
+        parse_problems: Vec::new(),
+        encryption: Encryption::None,
+        unparsed: Some(Unparsed {
+            reason: reason.to_owned(),
+            raw_text,
+        }),
+    }
+}
+
+/// Returns the date of the newest (topmost) dated `Received` header in the header block of
+/// `text`, read leniently.
+///
+/// Lines before the first header field (blank lines, junk, an mbox `From ` line) are
+/// skipped, and the block ends at the first empty line. Folded lines are joined, and lines
+/// in the block that are not header fields are ignored. A `Received` header further down,
+/// such as one of a forwarded message in the body, is not used.
+pub fn newest_received_date(text: &str) -> Option<Timestamp> {
+    let mut fields: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if fields.is_empty() {
+            if is_field_start(line) {
+                fields.push(line.to_owned());
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(field) = fields.last_mut() {
+                field.push(' ');
+                field.push_str(line.trim());
+            }
+        } else if is_field_start(line) {
+            fields.push(line.to_owned());
+        }
+    }
+    fields
+        .iter()
+        .filter(|field| {
+            field
+                .split_once(':')
+                .is_some_and(|(name, _)| name.eq_ignore_ascii_case("received"))
+        })
+        .find_map(|field| received_date(field))
+}
+
+/// Returns whether `line` starts a header field: a name of printable characters other than
+/// the colon, then a colon (RFC 5322 section 2.2).
+fn is_field_start(line: &str) -> bool {
+    match line.split_once(':') {
+        Some((name, _)) => {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+        }
+        None => false,
+    }
+}
+
+/// Parses the date of one unfolded `Received` field with mail-parser, so that it is read
+/// the same way as in a message that parsed.
+fn received_date(field: &str) -> Option<Timestamp> {
+    let header = format!("{field}\r\n\r\n");
+    let message = MessageParser::default().parse(header.as_bytes())?;
+    let date = message
+        .received_all()
+        .find_map(|received| received.date())
+        .filter(|date| date.is_valid())?;
+    Timestamp::from_second(date.to_timestamp()).ok()
 }
 
 fn attachment_facts(part: &mail_parser::MessagePart<'_>) -> AttachmentFacts {
@@ -325,5 +433,152 @@ text\r\n";
         let err = facts_from_eml(b"From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n")
             .expect_err("no date");
         assert_eq!(err, MailError::NoReceiptTime);
+    }
+
+    #[test]
+    fn received_date_is_read_leniently() {
+        const DATE: &str = "2025-03-04T15:15:00Z";
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "leading blank lines",
+                "\n\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\nSubject: x\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "junk line before the headers",
+                "\u{1}\u{2} junk line\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "mbox envelope line first",
+                "From sponsor@acmebio.example Tue Mar  4 10:15:00 2025\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "folded field",
+                "Received: from mx (mx [192.0.2.1]) by\n mail.fda.hhs.gov with ESMTPS id 1;\n\tTue, 04 Mar 2025 10:15:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "CRLF and lower-case name",
+                "received: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\r\nSubject: x\r\n\r\nbody\r\n",
+                Some(DATE),
+            ),
+            (
+                "newest of two",
+                "Received: from relay by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\nReceived: from client by relay; Tue, 04 Mar 2025 10:14:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "newest has no date",
+                "Received: from relay by mail.fda.hhs.gov\nReceived: from client by relay; Tue, 04 Mar 2025 10:15:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "junk line inside the block",
+                "Subject: x\n\u{1} not a field\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\n\nbody\n",
+                Some(DATE),
+            ),
+            (
+                "only in the body",
+                "Subject: x\n\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\n",
+                None,
+            ),
+            (
+                "no date",
+                "Received: from mx by mail.fda.hhs.gov; not a date\n\nbody\n",
+                None,
+            ),
+            ("no header fields", "\u{0}\u{1}\u{2} this is not mail\n", None),
+            ("empty", "", None),
+        ];
+        for (name, text, expected) in cases {
+            let found = newest_received_date(text).map(|at| at.to_string());
+            assert_eq!(found.as_deref(), *expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn quarantined_receipt_falls_back_in_order() {
+        let imported: Timestamp = "2025-03-20T18:00:00Z".parse().expect("valid time");
+        let received = b"\n\nReceived: from mx by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\nSubject: STN 125742/0\n\nbody\n";
+        let garbage = b"\x00\x01 not mail \xff\n";
+        const ENVELOPE: &str = "sponsor@acmebio.example Wed Mar  5 14:30:00 2025";
+        struct Case {
+            name: &'static str,
+            raw: &'static [u8],
+            envelopes: &'static [&'static str],
+            at: &'static str,
+            source: ReceiptSource,
+        }
+        let cases = [
+            Case {
+                name: "Received header wins",
+                raw: received,
+                envelopes: &[ENVELOPE],
+                at: "2025-03-04T15:15:00Z",
+                source: ReceiptSource::ReceivedHeader,
+            },
+            Case {
+                name: "envelope without Received",
+                raw: garbage,
+                envelopes: &[ENVELOPE],
+                at: "2025-03-05T14:30:00Z",
+                source: ReceiptSource::MboxEnvelope,
+            },
+            Case {
+                name: "first dated envelope",
+                raw: garbage,
+                envelopes: &["not a date", ENVELOPE],
+                at: "2025-03-05T14:30:00Z",
+                source: ReceiptSource::MboxEnvelope,
+            },
+            Case {
+                name: "import time last",
+                raw: garbage,
+                envelopes: &[],
+                at: "2025-03-20T18:00:00Z",
+                source: ReceiptSource::ImportTime,
+            },
+            Case {
+                name: "undated envelope",
+                raw: garbage,
+                envelopes: &["MAILER-DAEMON"],
+                at: "2025-03-20T18:00:00Z",
+                source: ReceiptSource::ImportTime,
+            },
+        ];
+        for case in cases {
+            let name = case.name;
+            let facts = facts_from_quarantined(
+                case.raw,
+                "no header fields",
+                case.envelopes.iter().copied(),
+                imported,
+            );
+            assert_eq!(facts.received_at.to_string(), case.at, "{name}: time");
+            assert_eq!(facts.receipt_source, case.source, "{name}: source");
+            let unparsed = facts.unparsed.as_ref().expect("unparsed");
+            assert_eq!(unparsed.reason, "no header fields", "{name}: reason");
+            assert!(facts.subject.is_empty(), "{name}: no subject");
+            assert!(facts.to.is_empty(), "{name}: no recipients");
+        }
+    }
+
+    #[test]
+    fn quarantined_raw_text_is_searched_for_identifiers() {
+        let raw = b"\n\nSubject: Amendment to STN 125742/0\n\nSee IND 27123.\n";
+        let facts = facts_from_quarantined(raw, "no header fields", [], Timestamp::UNIX_EPOCH);
+        let identifiers = facts.identifiers();
+        let values: Vec<&str> = identifiers.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(values, ["STN 125742/0", "IND 27123"]);
+        for identifier in &identifiers {
+            assert_eq!(
+                identifier.location,
+                crate::sopp::Location::Raw,
+                "{}",
+                identifier.value
+            );
+        }
     }
 }

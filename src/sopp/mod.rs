@@ -6,6 +6,7 @@
 //! and business days belong to the calendar module. The engine reaches the calendar only
 //! through [`clock::BusinessClock`], and [`triage`] joins the three for a stored message.
 
+pub mod alerts;
 pub mod audit;
 pub mod clock;
 pub mod directory;
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod facts;
 pub mod identifiers;
 pub mod mail;
+pub mod queue;
 pub mod tree;
 pub mod triage;
 

@@ -108,6 +108,22 @@ pub enum TreeError {
         /// A node on the loop.
         node: String,
     },
+    /// A task offers the same resolution twice.
+    #[error("task {task:?} offers resolution {value:?} twice")]
+    DuplicateResolution {
+        /// The task kind.
+        task: String,
+        /// The repeated resolution value.
+        value: String,
+    },
+    /// A task waits for a task kind that has no `[tasks.NAME]` definition.
+    #[error("task {task:?} must come after undefined task {after:?}; add [tasks.{after}]")]
+    UnknownPrerequisite {
+        /// The task kind.
+        task: String,
+        /// The missing task kind.
+        after: String,
+    },
     /// A node cannot be reached from the start node.
     #[error("node {node:?} cannot be reached from the start node")]
     Unreachable {
@@ -225,6 +241,9 @@ pub enum Disposition {
     RequestElectronicMedia,
     /// Not a regulatory email (IV.G).
     NotRegulatory,
+    /// An internal email that captures a regulatory action or decision, filed in the
+    /// administrative file (VI.C.7).
+    AcceptInternalRecord,
 }
 
 impl Disposition {
@@ -239,6 +258,7 @@ impl Disposition {
             Disposition::Unreadable => "unreadable",
             Disposition::RequestElectronicMedia => "request-electronic-media",
             Disposition::NotRegulatory => "not-regulatory",
+            Disposition::AcceptInternalRecord => "accept-internal-record",
         }
     }
 }
@@ -264,6 +284,50 @@ pub struct TaskDefinition {
     pub deadline: Option<DeadlineRule>,
     /// The SOPP's sentence calling for the task.
     pub quote: String,
+    /// The decisions the reviewer chooses from when completing the task, or none where
+    /// the task records no decision.
+    #[serde(default)]
+    pub resolutions: Vec<Resolution>,
+    /// The kinds of the tasks of the same message that must be done before this one.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// The effect of completing the task on the stored message, if any.
+    #[serde(default)]
+    pub effect: Option<TaskEffect>,
+}
+
+/// An effect of completing a task on the stored message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskEffect {
+    /// The stored copy is marked for deletion: the sponsor has been contacted, so a task
+    /// with [`TaskEffect::DeleteStoredCopy`] of the same message may now delete it.
+    MarkForDeletion,
+    /// The stored copy's content is deleted, and the message row stays as a tombstone.
+    DeleteStoredCopy,
+}
+
+/// A decision recorded when a task is completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// The value the reviewer gives (`refer-to-dcc`).
+    pub value: String,
+    /// The meaning of the value, as shown to the reviewer.
+    pub label: String,
+}
+
+impl TaskDefinition {
+    /// Returns the resolution with value `value`.
+    pub fn resolution(&self, value: &str) -> Option<&Resolution> {
+        self.resolutions.iter().find(|r| r.value == value)
+    }
+
+    /// Returns the resolution values, comma-separated, for messages.
+    pub fn resolution_values(&self) -> String {
+        let values: Vec<&str> = self.resolutions.iter().map(|r| r.value.as_str()).collect();
+        values.join(", ")
+    }
 }
 
 /// One question of the tree.
@@ -348,6 +412,23 @@ impl Tree {
                 return Err(TreeError::DuplicateNode {
                     id: node.id.clone(),
                 });
+            }
+        }
+        for (kind, task) in &self.tasks {
+            if let Some(after) = task.after.iter().find(|a| !self.tasks.contains_key(*a)) {
+                return Err(TreeError::UnknownPrerequisite {
+                    task: kind.clone(),
+                    after: after.clone(),
+                });
+            }
+            let mut values = BTreeSet::new();
+            for resolution in &task.resolutions {
+                if !values.insert(resolution.value.as_str()) {
+                    return Err(TreeError::DuplicateResolution {
+                        task: kind.clone(),
+                        value: resolution.value.clone(),
+                    });
+                }
             }
         }
         if !ids.contains(self.sopp.start.as_str()) {
@@ -517,6 +598,53 @@ mod tests {
         let err = broken("next = \"kind\"", "next = \"regulatory\"");
         assert!(
             matches!(err, TreeError::Cycle { .. } | TreeError::Unreachable { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unreadable_resolutions_follow_vii_a_1() {
+        let tree = Tree::sopp_8119_v11();
+        let task = &tree.tasks["record-unreadable-resolution"];
+        assert_eq!(
+            task.resolution_values(),
+            "resend, reject, refer-to-dcc, other-format"
+        );
+        for (kind, task) in &tree.tasks {
+            if kind != "record-unreadable-resolution" {
+                assert!(task.resolutions.is_empty(), "{kind} records no decision");
+            }
+        }
+    }
+
+    #[test]
+    fn deletion_follows_acknowledgement() {
+        let tree = Tree::sopp_8119_v11();
+        let acknowledge = &tree.tasks["acknowledge-and-redirect"];
+        let delete = &tree.tasks["delete-after-contact"];
+        assert_eq!(acknowledge.effect, Some(TaskEffect::MarkForDeletion));
+        assert_eq!(delete.effect, Some(TaskEffect::DeleteStoredCopy));
+        assert_eq!(delete.after, ["acknowledge-and-redirect"]);
+        assert_eq!(delete.section, "V.B.2.a.iii");
+    }
+
+    #[test]
+    fn unknown_prerequisite_is_rejected() {
+        let err = broken(
+            "after = [\"acknowledge-and-redirect\"]",
+            "after = [\"acknowledge\"]",
+        );
+        assert!(
+            matches!(err, TreeError::UnknownPrerequisite { ref after, .. } if after == "acknowledge"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicate_resolution_is_rejected() {
+        let err = broken("{ value = \"reject\",", "{ value = \"resend\",");
+        assert!(
+            matches!(err, TreeError::DuplicateResolution { ref value, .. } if value == "resend"),
             "{err}"
         );
     }

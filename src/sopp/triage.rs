@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::engine::{evaluate, Answers, EngineError, Outcome};
 use super::facts::{MessageFacts, Settings};
-use super::mail::{apply_smime, facts_from_stored, MailError};
+use super::mail::{apply_smime, facts_from_quarantined, facts_from_stored, MailError};
 use super::tree::Tree;
 use crate::calendar::{self, BusinessCalendar};
 use crate::store::{self, SavedTriage, Store, TriageRecord};
@@ -20,13 +20,13 @@ pub enum TriageError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
-    /// The message did not parse on import, so it has no facts to triage.
-    #[error("message {id} was quarantined on import ({reason}); treat it as unreadable and notify the sponsor by phone (SOPP 8119 VII.A.1)")]
-    Quarantined {
+    /// The stored import time of a quarantined message is not a valid timestamp.
+    #[error("message {id} has an invalid import time {value:?} in the database")]
+    CorruptImportTime {
         /// The message id.
         id: i64,
-        /// The quarantine reason.
-        reason: String,
+        /// The stored text.
+        value: String,
     },
     /// The message's facts could not be built.
     #[error("message {id} cannot be triaged")]
@@ -64,19 +64,49 @@ pub struct Triage {
 
 /// Returns the facts of stored message `id`.
 ///
+/// A message quarantined on import was stored raw because it could not be parsed. Its
+/// facts come from its raw bytes, its mbox envelope lines and its import time (see
+/// [`facts_from_quarantined`]), and they make it unreadable (SOPP 8119 VII.A.1).
+///
 /// # Errors
 ///
-/// Returns [`TriageError::Quarantined`] for a message that did not parse, and
-/// [`TriageError::Mail`] when it has no receipt time.
+/// Returns [`TriageError::Mail`] when a parsed message has no receipt time,
+/// [`TriageError::CorruptImportTime`] when a quarantined message's import time cannot be
+/// read, and [`TriageError::Store`] with [`store::Error::MessageDeleted`] when its stored
+/// copy was deleted.
 pub fn stored_facts(store: &Store, id: i64) -> Result<MessageFacts, TriageError> {
     let message = store.message(id)?;
-    if message.status == "quarantined" {
-        return Err(TriageError::Quarantined {
+    if let Some(deletion) = message.deleted {
+        return Err(TriageError::Store(store::Error::MessageDeleted {
             id,
-            reason: message.quarantine_reason.unwrap_or_default(),
-        });
+            deleted_at: deletion.deleted_at,
+            deleted_by: deletion.deleted_by,
+            section: deletion.section,
+        }));
     }
     let raw = store.raw_message(id)?;
+    if message.status == "quarantined" {
+        let imported_at: Timestamp =
+            message
+                .imported_at
+                .parse()
+                .map_err(|_| TriageError::CorruptImportTime {
+                    id,
+                    value: message.imported_at.clone(),
+                })?;
+        let reason = message
+            .quarantine_reason
+            .as_deref()
+            .unwrap_or("no reason stored");
+        let envelopes = message.origins.iter().filter_map(|o| o.envelope.as_deref());
+        let facts = facts_from_quarantined(&raw, reason, envelopes, imported_at);
+        tracing::debug!(
+            message_id = id,
+            receipt_source = facts.receipt_source.as_str(),
+            "built facts of a quarantined message from its raw bytes"
+        );
+        return Ok(facts);
+    }
     let mut facts = facts_from_stored(&message.parsed, &raw)
         .map_err(|source| TriageError::Mail { id, source })?;
     if let Some(smime) = store.smime_result(id)? {

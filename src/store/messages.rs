@@ -58,7 +58,7 @@ pub struct MessageRow {
     pub received_at: Option<String>,
     /// SHA-256 of the stored bytes.
     pub sha256: String,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
 }
 
@@ -71,16 +71,31 @@ pub struct StoredMessage {
     pub sha256: String,
     /// Size of the stored bytes.
     pub size: u64,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
     /// The reason for the quarantine.
     pub quarantine_reason: Option<String>,
     /// The places each copy was found.
     pub origins: Vec<StoredOrigin>,
-    /// The parsed summary (empty fields for a quarantined message).
+    /// The parsed summary (empty fields for a quarantined or deleted message).
     pub parsed: ParsedMessage,
     /// When the message was first imported, RFC 3339 UTC.
     pub imported_at: String,
+    /// The deletion of the stored copy, if it was deleted.
+    pub deleted: Option<MessageDeletion>,
+}
+
+/// The deletion of a message's stored copy (SOPP 8119 V.B.2.a.iii).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDeletion {
+    /// When, RFC 3339 UTC.
+    pub deleted_at: String,
+    /// The user who completed the deleting task.
+    pub deleted_by: String,
+    /// The task whose completion deleted it.
+    pub task_id: i64,
+    /// The SOPP section the deletion applied.
+    pub section: String,
 }
 
 /// One place a message was found.
@@ -97,10 +112,12 @@ pub struct StoredOrigin {
 }
 
 const LIST_COLUMNS: &str =
-    "m.id, m.message_id, m.from_name, m.from_address, m.subject, m.date, m.received_at, m.sha256, m.status";
+    "m.id, m.message_id, m.from_name, m.from_address, m.subject, m.date, m.received_at, m.sha256, \
+     CASE WHEN EXISTS (SELECT 1 FROM message_deletions d WHERE d.message_id = m.id) \
+     THEN 'deleted' ELSE m.status END";
 
 /// Quotes every word of `query` so FTS5 reads it as plain text.
-fn literal_query(query: &str) -> String {
+pub(super) fn literal_query(query: &str) -> String {
     query
         .split_whitespace()
         .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
@@ -187,15 +204,51 @@ impl Store {
     }
 
     /// Returns the original bytes of message `id`, exactly as imported.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::MessageDeleted`] when the stored copy was deleted, and
+    /// [`Error::MessageNotFound`] when no message has this id.
     pub fn raw_message(&self, id: i64) -> Result<Vec<u8>, Error> {
-        self.conn
+        let bytes = self
+            .conn
             .query_row(
                 "SELECT bytes FROM message_raw WHERE message_id = ?1",
                 [id],
                 |row| row.get(0),
             )
-            .optional()?
-            .ok_or(Error::MessageNotFound { id })
+            .optional()?;
+        if let Some(bytes) = bytes {
+            return Ok(bytes);
+        }
+        match self.message_deletion(id)? {
+            Some(deletion) => Err(Error::MessageDeleted {
+                id,
+                deleted_at: deletion.deleted_at,
+                deleted_by: deletion.deleted_by,
+                section: deletion.section,
+            }),
+            None => Err(Error::MessageNotFound { id }),
+        }
+    }
+
+    /// Returns the deletion of message `id`'s stored copy, or none if it is kept.
+    pub fn message_deletion(&self, id: i64) -> Result<Option<MessageDeletion>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT deleted_at, deleted_by, task_id, section FROM message_deletions WHERE message_id = ?1",
+                [id],
+                |row| {
+                    Ok(MessageDeletion {
+                        deleted_at: row.get(0)?,
+                        deleted_by: row.get(1)?,
+                        task_id: row.get(2)?,
+                        section: row.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     /// Loads message `id` with its parsed summary, attachments, links and origins.
@@ -269,15 +322,21 @@ impl Store {
             attachments: self.attachments(id)?,
             warnings: from_json("warnings_json", &warnings)?,
         };
+        let deleted = self.message_deletion(id)?;
         Ok(StoredMessage {
             id,
             sha256,
             size: size as u64,
-            status,
+            status: if deleted.is_some() {
+                "deleted".to_owned()
+            } else {
+                status
+            },
             quarantine_reason,
             origins: self.origins(id)?,
             parsed,
             imported_at,
+            deleted,
         })
     }
 
@@ -324,6 +383,43 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(origins)
     }
+}
+
+/// Deletes the content of message `id` inside `tx` and records `deletion`: the raw bytes,
+/// the parsed fields, the attachments rows, the thread links and the full-text entry. The
+/// `messages` row stays with its id, SHA-256, size, import time and origins. Returns the
+/// number of attachments rows removed.
+///
+/// NOTE: the decisions and the audit log are not touched, so the evidence they recorded at
+/// triage (identifiers, matched words, attachment names) outlives the deletion.
+pub(super) fn delete_content(
+    tx: &Transaction<'_>,
+    id: i64,
+    deletion: &MessageDeletion,
+) -> Result<usize, Error> {
+    tx.execute("DELETE FROM message_raw WHERE message_id = ?1", [id])?;
+    let attachments = tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
+    tx.execute("DELETE FROM message_links WHERE message_id = ?1", [id])?;
+    tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+    tx.execute(
+        "UPDATE messages SET message_id = NULL, subject = NULL, from_name = NULL, \
+         from_address = NULL, to_json = '[]', cc_json = '[]', bcc_json = '[]', date = NULL, \
+         received_at = NULL, received_source = NULL, body_text = '', warnings_json = '[]' \
+         WHERE id = ?1",
+        [id],
+    )?;
+    tx.execute(
+        "INSERT INTO message_deletions (message_id, deleted_at, deleted_by, task_id, section) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id,
+            deletion.deleted_at,
+            deletion.deleted_by,
+            deletion.task_id,
+            deletion.section
+        ],
+    )?;
+    Ok(attachments)
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T, Error> {

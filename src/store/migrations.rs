@@ -10,7 +10,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_messages.sql"),
     include_str!("migrations/0002_calendar_closures.sql"),
     include_str!("migrations/0003_sopp.sql"),
-    include_str!("migrations/0004_smime.sql"),
+    include_str!("migrations/0004_desktop.sql"),
+    include_str!("migrations/0005_task_resolutions.sql"),
+    include_str!("migrations/0006_message_deletions.sql"),
+    include_str!("migrations/0007_smime.sql"),
 ];
 
 /// The schema version this build writes.

@@ -6,8 +6,10 @@
 //! completes it (messages are deduplicated on the SHA-256 of their bytes).
 
 mod closures;
+mod desktop;
 mod messages;
 mod migrations;
+mod queue;
 mod smime;
 mod sopp;
 
@@ -15,10 +17,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use messages::{MessageRow, NewMessage, StoredMessage, WriteOutcome};
+pub use desktop::AlertRow;
+pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
+pub use queue::QueueRecord;
 pub use smime::{verdict_name, SecurePartner, StoredKey, StoredSmime, TrustEntry};
-pub use sopp::{SavedTriage, StoredAnswer, TaskRow, TriageRecord};
+pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +64,46 @@ pub enum Error {
         /// The id asked for.
         id: i64,
     },
+    /// The message's stored copy was deleted; only its tombstone remains.
+    #[error("message {id} was deleted under SOPP 8119 {section} on {deleted_at} by {deleted_by}; only its record (id, SHA-256, origins) and the audit log remain")]
+    MessageDeleted {
+        /// The message id.
+        id: i64,
+        /// When it was deleted, RFC 3339 UTC.
+        deleted_at: String,
+        /// The user who deleted it.
+        deleted_by: String,
+        /// The SOPP section the deletion applied.
+        section: String,
+    },
+    /// The task must wait for other tasks of the same message.
+    #[error("task {id} ({kind}, SOPP 8119 {section}) cannot be completed before {waiting_for} of message {message_id} is done; complete that first")]
+    TaskOutOfOrder {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The task's SOPP section.
+        section: String,
+        /// The message.
+        message_id: i64,
+        /// The tasks still to be done, as `task 11 (acknowledge-and-redirect)`, or the
+        /// kind alone when the message has no such task.
+        waiting_for: String,
+    },
+    /// The task would delete the stored copy, but the message's latest triage rests on
+    /// inferences the reviewer has not confirmed.
+    #[error("task {id} ({kind}) deletes the stored copy of message {message_id}, but its latest triage left {questions} unconfirmed; confirm them with `regmail triage {message_id}` first")]
+    UnconfirmedDecision {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The message.
+        message_id: i64,
+        /// The open questions, comma-separated.
+        questions: String,
+    },
     /// The full-text query is not valid FTS5 syntax.
     #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]
     InvalidQuery {
@@ -100,6 +144,36 @@ pub enum Error {
         id: i64,
         /// Its status.
         status: String,
+    },
+    /// The task records a decision, and none was given.
+    #[error("task {id} ({kind}) requires a resolution; give one with --resolution: {expected}")]
+    ResolutionRequired {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The accepted values, comma-separated.
+        expected: String,
+    },
+    /// The resolution is not one the task offers.
+    #[error("invalid resolution {value:?} for task {id} ({kind}); expected one of: {expected}")]
+    InvalidResolution {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
+        /// The value given.
+        value: String,
+        /// The accepted values, comma-separated.
+        expected: String,
+    },
+    /// A resolution was given for a task that records no decision.
+    #[error("task {id} ({kind}) records no decision; complete it without --resolution")]
+    ResolutionNotAccepted {
+        /// The task id.
+        id: i64,
+        /// The task kind.
+        kind: String,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]

@@ -8,11 +8,13 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use super::messages::{self, MessageDeletion};
 use super::{Error, Store};
 use crate::sopp::audit::{self, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
 use crate::sopp::clock::rfc3339;
 use crate::sopp::engine::{Outcome, Source};
-use crate::sopp::{Directory, DirectoryEntry, FactKey};
+use crate::sopp::tree::{TaskDefinition, TaskEffect};
+use crate::sopp::{Directory, DirectoryEntry, FactKey, Tree};
 
 /// An answer the reviewer gave for a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,10 +86,27 @@ pub struct TaskRow {
     pub closed_by: Option<String>,
     /// The completion note.
     pub note: Option<String>,
+    /// The decision recorded on completion, for a task that records one
+    /// (`refer-to-dcc`).
+    pub resolution: Option<String>,
+}
+
+/// The reviewer's completion of a task.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskCompletion<'a> {
+    /// A note on the work done.
+    pub note: Option<&'a str>,
+    /// The decision recorded, required for a task whose definition lists resolutions and
+    /// rejected for any other.
+    pub resolution: Option<&'a str>,
+    /// The user who completed the task.
+    pub user: &'a str,
+    /// When.
+    pub at: Timestamp,
 }
 
 const TASK_COLUMNS: &str = "t.id, t.message_id, m.subject, t.kind, t.title, t.role, t.section, \
-     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note";
+     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note, t.resolution";
 
 fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
@@ -105,6 +124,7 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         closed_at: row.get(11)?,
         closed_by: row.get(12)?,
         note: row.get(13)?,
+        resolution: row.get(14)?,
     })
 }
 
@@ -474,18 +494,32 @@ impl Store {
         Ok(tasks)
     }
 
-    /// Marks open task `id` done with an optional `note`, and records it in the audit log.
+    /// Marks open task `id` done as `completion` describes, and records it in the audit
+    /// log with the task's SOPP section.
+    ///
+    /// The task's definition in the SOPP 8119 v11 tree decides whether a resolution is
+    /// required: a task that lists resolutions needs one of them, and any other task
+    /// takes none.
+    ///
+    /// A task may also have to wait for other tasks of the same message, and completing it
+    /// may mark the stored copy for deletion or delete it, as its definition sets. A task
+    /// that deletes the stored copy also needs the message's latest triage to have no open
+    /// question.
     ///
     /// # Errors
     ///
-    /// Returns [`Error::TaskNotFound`] or [`Error::TaskClosed`].
+    /// Returns [`Error::TaskNotFound`], [`Error::TaskClosed`],
+    /// [`Error::ResolutionRequired`], [`Error::InvalidResolution`],
+    /// [`Error::ResolutionNotAccepted`], [`Error::TaskOutOfOrder`], or
+    /// [`Error::UnconfirmedDecision`] for a deleting task whose message's latest triage
+    /// left open questions.
     pub fn complete_task(
         &mut self,
         id: i64,
-        note: Option<&str>,
-        user: &str,
-        at: Timestamp,
+        completion: &TaskCompletion<'_>,
     ) -> Result<TaskRow, Error> {
+        let user = completion.user;
+        let at = completion.at;
         let tx = self.conn.transaction()?;
         let row: Option<(i64, String, String, String)> = tx
             .query_row(
@@ -500,9 +534,19 @@ impl Store {
         if status != "open" {
             return Err(Error::TaskClosed { id, status });
         }
+        let definition = Tree::sopp_8119_v11().tasks.get(&kind);
+        check_resolution(id, &kind, definition, completion.resolution)?;
+        if let Some(definition) = definition {
+            check_order(&tx, id, &kind, &section, message_id, &definition.after)?;
+            if definition.effect == Some(TaskEffect::DeleteStoredCopy) {
+                check_confirmed(&tx, id, &kind, message_id)?;
+            }
+        }
+
         tx.execute(
-            "UPDATE tasks SET status = 'done', closed_at = ?1, closed_by = ?2, note = ?3 WHERE id = ?4",
-            params![at.to_string(), user, note, id],
+            "UPDATE tasks SET status = 'done', closed_at = ?1, closed_by = ?2, note = ?3, resolution = ?4
+             WHERE id = ?5",
+            params![at.to_string(), user, completion.note, completion.resolution, id],
         )?;
         append_audit(
             &tx,
@@ -513,15 +557,61 @@ impl Store {
                 message_id: Some(message_id),
                 task_id: Some(id),
                 section: Some(&section),
-                detail: serde_json::json!({ "kind": kind, "note": note }),
+                detail: serde_json::json!({
+                    "kind": kind,
+                    "note": completion.note,
+                    "resolution": completion.resolution,
+                }),
             },
         )?;
+        let step = TaskStep {
+            id,
+            message_id,
+            section: &section,
+            user,
+            at,
+        };
+        match definition.and_then(|d| d.effect) {
+            Some(TaskEffect::MarkForDeletion) => mark_for_deletion(&tx, &step)?,
+            Some(TaskEffect::DeleteStoredCopy) => delete_stored_copy(&tx, &step)?,
+            None => {}
+        }
         tx.commit()?;
 
         let sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN messages m ON m.id = t.message_id WHERE t.id = ?1"
         );
         Ok(self.conn.query_row(&sql, [id], task_from_row)?)
+    }
+
+    /// Returns whether message `message_id`'s stored copy is kept, marked for deletion or
+    /// deleted.
+    ///
+    /// A copy is marked for deletion while a task with [`TaskEffect::MarkForDeletion`] is
+    /// done and a task with [`TaskEffect::DeleteStoredCopy`] is open, that is, after the
+    /// sponsor was contacted and before the reviewer deletes it.
+    pub fn deletion_state(&self, message_id: i64) -> Result<DeletionState, Error> {
+        if let Some(deletion) = self.message_deletion(message_id)? {
+            return Ok(DeletionState::Deleted(deletion));
+        }
+        let tasks = self.message_tasks(message_id)?;
+        let with_effect = |effect: TaskEffect, status: &str| {
+            tasks
+                .iter()
+                .filter(|t| t.status == status)
+                .find(|t| task_effect(&t.kind) == Some(effect))
+        };
+        let marked = with_effect(TaskEffect::MarkForDeletion, "done");
+        let delete = with_effect(TaskEffect::DeleteStoredCopy, "open");
+        match (marked, delete) {
+            (Some(marked), Some(delete)) => Ok(DeletionState::Marked {
+                since: marked.closed_at.clone().unwrap_or_default(),
+                by: marked.closed_by.clone().unwrap_or_default(),
+                delete_task_id: delete.id,
+                section: delete.section.clone(),
+            }),
+            _ => Ok(DeletionState::Kept),
+        }
     }
 
     /// Returns the audit log in sequence order.
@@ -553,6 +643,224 @@ impl Store {
     /// result is the verdict.
     pub fn verify_audit(&self) -> Result<Result<ChainHead, ChainBreak>, Error> {
         Ok(audit::verify_chain(&self.audit_log()?))
+    }
+}
+
+/// Whether a message's stored copy is kept, marked for deletion or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum DeletionState {
+    /// Kept: nothing calls for its deletion yet.
+    Kept,
+    /// Marked for deletion: the sponsor was contacted and the deleting task is open.
+    Marked {
+        /// When the marking task was done, RFC 3339 UTC.
+        since: String,
+        /// The user who did it.
+        by: String,
+        /// The open task whose completion deletes the stored copy.
+        delete_task_id: i64,
+        /// The SOPP section of the deleting task.
+        section: String,
+    },
+    /// Deleted: only the tombstone remains.
+    Deleted(MessageDeletion),
+}
+
+/// A task being completed, as the effects of completion need it.
+struct TaskStep<'a> {
+    id: i64,
+    message_id: i64,
+    section: &'a str,
+    user: &'a str,
+    at: Timestamp,
+}
+
+fn task_effect(kind: &str) -> Option<TaskEffect> {
+    Tree::sopp_8119_v11()
+        .tasks
+        .get(kind)
+        .and_then(|definition| definition.effect)
+}
+
+/// Checks that every task kind in `after` has a done task for the message.
+fn check_order(
+    tx: &Transaction<'_>,
+    id: i64,
+    kind: &str,
+    section: &str,
+    message_id: i64,
+    after: &[String],
+) -> Result<(), Error> {
+    let mut waiting = Vec::new();
+    for prerequisite in after {
+        let rows: Vec<(i64, String)> = tx
+            .prepare(
+                "SELECT id, status FROM tasks WHERE message_id = ?1 AND kind = ?2 ORDER BY id",
+            )?
+            .query_map(params![message_id, prerequisite], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if rows.iter().any(|(_, status)| status == "done") {
+            continue;
+        }
+        match rows.iter().find(|(_, status)| status == "open") {
+            Some((task, _)) => waiting.push(format!("task {task} ({prerequisite})")),
+            None => waiting.push(format!("a {prerequisite} task")),
+        }
+    }
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    Err(Error::TaskOutOfOrder {
+        id,
+        kind: kind.to_owned(),
+        section: section.to_owned(),
+        message_id,
+        waiting_for: waiting.join(" and "),
+    })
+}
+
+/// Checks that the latest triage of the message left no open question, because deleting
+/// the stored copy cannot be undone and must not rest on an unconfirmed inference.
+fn check_confirmed(
+    tx: &Transaction<'_>,
+    id: i64,
+    kind: &str,
+    message_id: i64,
+) -> Result<(), Error> {
+    let outcome: Option<String> = tx
+        .query_row(
+            "SELECT outcome_json FROM decisions WHERE message_id = ?1 ORDER BY id DESC LIMIT 1",
+            [message_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    let outcome: serde_json::Value =
+        serde_json::from_str(&outcome).map_err(|source| Error::CorruptValue {
+            column: "decisions.outcome_json",
+            source,
+        })?;
+    let open: Vec<&str> = outcome["open_questions"]
+        .as_array()
+        .map(|questions| {
+            questions
+                .iter()
+                .filter_map(|question| question["key"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(Error::UnconfirmedDecision {
+        id,
+        kind: kind.to_owned(),
+        message_id,
+        questions: open.join(", "),
+    })
+}
+
+/// Records that the message is marked for deletion, when a task of the message would
+/// delete it.
+fn mark_for_deletion(tx: &Transaction<'_>, step: &TaskStep<'_>) -> Result<(), Error> {
+    let open: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, kind, section FROM tasks WHERE message_id = ?1 AND status = 'open'")?
+        .query_map([step.message_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let delete = open
+        .iter()
+        .find(|(_, kind, _)| task_effect(kind) == Some(TaskEffect::DeleteStoredCopy));
+    let Some((delete_task, _, section)) = delete else {
+        return Ok(());
+    };
+    append_audit(
+        tx,
+        step.at,
+        AuditStep {
+            user: step.user,
+            action: "marked-for-deletion",
+            message_id: Some(step.message_id),
+            task_id: Some(step.id),
+            section: Some(section),
+            detail: serde_json::json!({ "delete_task": delete_task }),
+        },
+    )?;
+    Ok(())
+}
+
+/// Deletes the message's stored copy, keeping its tombstone, and records the deletion.
+fn delete_stored_copy(tx: &Transaction<'_>, step: &TaskStep<'_>) -> Result<(), Error> {
+    let (sha256, size): (String, i64) = tx.query_row(
+        "SELECT sha256, size FROM messages WHERE id = ?1",
+        [step.message_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let deletion = MessageDeletion {
+        deleted_at: step.at.to_string(),
+        deleted_by: step.user.to_owned(),
+        task_id: step.id,
+        section: step.section.to_owned(),
+    };
+    let attachments = messages::delete_content(tx, step.message_id, &deletion)?;
+    append_audit(
+        tx,
+        step.at,
+        AuditStep {
+            user: step.user,
+            action: "message-deleted",
+            message_id: Some(step.message_id),
+            task_id: Some(step.id),
+            section: Some(step.section),
+            detail: serde_json::json!({
+                "sha256": sha256,
+                "bytes": size,
+                "attachments": attachments,
+            }),
+        },
+    )?;
+    tracing::info!(
+        message_id = step.message_id,
+        task_id = step.id,
+        "deleted the stored copy of a message"
+    );
+    Ok(())
+}
+
+/// Checks `resolution` against the resolutions task `id` of kind `kind` offers.
+fn check_resolution(
+    id: i64,
+    kind: &str,
+    definition: Option<&TaskDefinition>,
+    resolution: Option<&str>,
+) -> Result<(), Error> {
+    let offered = definition.filter(|d| !d.resolutions.is_empty());
+    match (offered, resolution) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(Error::ResolutionNotAccepted {
+            id,
+            kind: kind.to_owned(),
+        }),
+        (Some(definition), None) => Err(Error::ResolutionRequired {
+            id,
+            kind: kind.to_owned(),
+            expected: definition.resolution_values(),
+        }),
+        (Some(definition), Some(value)) if definition.resolution(value).is_none() => {
+            Err(Error::InvalidResolution {
+                id,
+                kind: kind.to_owned(),
+                value: value.to_owned(),
+                expected: definition.resolution_values(),
+            })
+        }
+        (Some(_), Some(_)) => Ok(()),
     }
 }
 

@@ -37,9 +37,13 @@ fn triage_tasks_audit_contract() {
     let eml = fixtures().join("scenarios/rpm-missing.eml");
     let csv = fixtures().join("scenarios/directory.csv");
 
-    ok(
+    let report = ok(
         &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
         "import",
+    );
+    assert!(
+        report.starts_with("found 1 message in 1 file ("),
+        "singular counts: {report}"
     );
     let imported = ok(
         &regmail(
@@ -138,4 +142,273 @@ fn triage_tasks_audit_contract() {
         stderr.contains("agreed"),
         "error lists the values: {stderr}"
     );
+}
+
+#[test]
+fn tasks_done_records_resolution() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/encrypted-no-key.eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let outcome = json(&regmail(&db, &["triage", "1", "--json"]), "triage");
+    assert_eq!(outcome["disposition"], "unreadable");
+    let tasks = outcome["tasks"].as_array().expect("tasks array");
+    let record = tasks
+        .iter()
+        .find(|t| t["kind"] == "record-unreadable-resolution")
+        .and_then(|t| t["id"].as_i64())
+        .expect("record-unreadable-resolution task id")
+        .to_string();
+
+    let missing = regmail(&db, &["tasks", "done", &record]);
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "missing resolution exit code"
+    );
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("--resolution"),
+        "names the option: {stderr}"
+    );
+    assert!(
+        stderr.contains("resend, reject, refer-to-dcc, other-format"),
+        "names the values: {stderr}"
+    );
+
+    let invalid = regmail(&db, &["tasks", "done", &record, "--resolution", "later"]);
+    assert_eq!(
+        invalid.status.code(),
+        Some(2),
+        "invalid resolution exit code"
+    );
+    let stderr = String::from_utf8_lossy(&invalid.stderr);
+    assert!(
+        stderr.contains("invalid resolution \"later\""),
+        "names the value: {stderr}"
+    );
+
+    let open = json(&regmail(&db, &["tasks", "--json"]), "tasks");
+    let row = open
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|t| t["kind"] == "record-unreadable-resolution")
+        })
+        .expect("task still open");
+    assert_eq!(
+        row["resolution"],
+        serde_json::Value::Null,
+        "open: no resolution"
+    );
+
+    let done = json(
+        &regmail(
+            &db,
+            &[
+                "tasks",
+                "done",
+                &record,
+                "--resolution",
+                "refer-to-dcc",
+                "--note",
+                "sponsor agreed by phone",
+                "--json",
+            ],
+        ),
+        "tasks done",
+    );
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["resolution"], "refer-to-dcc");
+    assert_eq!(done["note"], "sponsor agreed by phone");
+
+    let all = json(&regmail(&db, &["tasks", "--all", "--json"]), "tasks --all");
+    let row = all
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|t| t["kind"] == "record-unreadable-resolution")
+        })
+        .expect("task listed");
+    assert_eq!(
+        row["resolution"], "refer-to-dcc",
+        "listed with its resolution"
+    );
+
+    let text = ok(&regmail(&db, &["tasks", "--all"]), "tasks --all");
+    assert!(text.contains("Resolution: refer-to-dcc"), "{text}");
+
+    let record_id = record.parse::<i64>().ok();
+    let log = json(&regmail(&db, &["audit", "log", "--json"]), "audit log");
+    let entry = log
+        .as_array()
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find(|e| e["action"] == "task-done" && e["task_id"].as_i64() == record_id)
+        })
+        .expect("task-done entry");
+    assert_eq!(entry["section"], "VII.A.1");
+    assert!(
+        entry["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("\"resolution\":\"refer-to-dcc\"")),
+        "{entry}"
+    );
+}
+
+#[test]
+fn resolution_help_lists_tree_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let help = ok(
+        &regmail(&dir.path().join("regmail.db"), &["tasks", "done", "--help"]),
+        "tasks done --help",
+    );
+    let tree = regmail::sopp::Tree::sopp_8119_v11();
+    for resolution in &tree.tasks["record-unreadable-resolution"].resolutions {
+        assert!(
+            help.contains(&resolution.value),
+            "help lists {}: {help}",
+            resolution.value
+        );
+    }
+}
+
+#[test]
+fn deleted_message_show_and_raw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/unsolicited-new-bla.eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let outcome = json(
+        &regmail(
+            &db,
+            &[
+                "triage",
+                "1",
+                "--answer",
+                "regulatory=yes",
+                "--answer",
+                "kind=formal-submission",
+                "--json",
+            ],
+        ),
+        "triage",
+    );
+    let task_id = |kind: &str| {
+        outcome["tasks"]
+            .as_array()
+            .and_then(|tasks| tasks.iter().find(|t| t["kind"] == kind))
+            .and_then(|t| t["id"].as_i64())
+            .unwrap_or_else(|| panic!("{kind} task id"))
+            .to_string()
+    };
+    let acknowledge = task_id("acknowledge-and-redirect");
+    let delete = task_id("delete-after-contact");
+
+    let early = regmail(&db, &["tasks", "done", &delete]);
+    assert_eq!(early.status.code(), Some(2), "out-of-order exit code");
+    let stderr = String::from_utf8_lossy(&early.stderr);
+    assert!(
+        stderr.contains(&format!("task {acknowledge} (acknowledge-and-redirect)")),
+        "names the acknowledgement: {stderr}"
+    );
+
+    let marked = ok(
+        &regmail(&db, &["tasks", "done", &acknowledge]),
+        "acknowledge",
+    );
+    assert!(
+        marked.contains(&format!(
+            "marked for deletion (SOPP 8119 V.B.2.a.iii); `regmail tasks done {delete}`"
+        )),
+        "{marked}"
+    );
+    let shown = ok(&regmail(&db, &["show", "1"]), "show marked");
+    assert!(shown.contains("deletion:    marked on"), "{shown}");
+
+    let deleted = json(
+        &regmail(&db, &["tasks", "done", &delete, "--json"]),
+        "delete",
+    );
+    assert_eq!(deleted["status"], "done");
+    assert_eq!(deleted["deletion"]["state"], "deleted");
+    assert_eq!(deleted["deletion"]["deleted_by"], "dana.whitfield");
+
+    let shown = ok(&regmail(&db, &["show", "1"]), "show deleted");
+    assert!(
+        shown.contains("deleted under SOPP 8119 V.B.2.a.iii on "),
+        "{shown}"
+    );
+    assert!(shown.contains("by dana.whitfield"), "{shown}");
+    assert!(!shown.contains("NW-201"), "no content: {shown}");
+    let shown = json(&regmail(&db, &["show", "1", "--json"]), "show --json");
+    assert_eq!(shown["status"], "deleted");
+    assert_eq!(shown["deleted"]["section"], "V.B.2.a.iii");
+    assert_eq!(shown["deleted"]["deleted_by"], "dana.whitfield");
+    assert_eq!(shown["parsed"]["subject"], serde_json::Value::Null);
+
+    let raw = regmail(&db, &["raw", "1"]);
+    assert_eq!(raw.status.code(), Some(2), "raw of a deleted message fails");
+    assert!(raw.stdout.is_empty(), "no bytes written");
+    let stderr = String::from_utf8_lossy(&raw.stderr);
+    assert!(
+        stderr.contains("message 1 was deleted under SOPP 8119 V.B.2.a.iii on "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("by dana.whitfield"), "{stderr}");
+
+    let listed = ok(&regmail(&db, &["list"]), "list");
+    assert!(listed.contains("[deleted]"), "{listed}");
+}
+
+#[test]
+fn quarantined_message_triages_unreadable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let mbox = fixtures().join("quarantine/export.mbox");
+    let report = json(
+        &regmail(
+            &db,
+            &["import", mbox.to_str().expect("utf-8 path"), "--json"],
+        ),
+        "import",
+    );
+    assert_eq!(
+        report["quarantined"].as_array().map(Vec::len),
+        Some(3),
+        "quarantined on import"
+    );
+
+    let outcome = json(&regmail(&db, &["triage", "1", "--json"]), "triage");
+    assert_eq!(outcome["disposition"], "unreadable");
+    assert_eq!(outcome["received_at"], "2025-03-04T10:15:00-05:00");
+    assert_eq!(outcome["identifiers"][0]["value"], "STN 125742/0");
+    assert_eq!(outcome["identifiers"][0]["location"]["part"], "raw");
+    let phone = outcome["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["kind"] == "phone-notify-sponsor"))
+        .expect("phone-notify-sponsor task");
+    assert_eq!(phone["due_at"], "2025-03-05T16:30:00-05:00");
+    assert_eq!(phone["status"], "open");
+    let open: Vec<&str> = outcome["open_questions"]
+        .as_array()
+        .expect("open questions")
+        .iter()
+        .filter_map(|q| q["key"].as_str())
+        .collect();
+    assert!(open.contains(&"regulatory"), "regulatory is open: {open:?}");
+
+    let text = ok(&regmail(&db, &["triage", "3", "--no-input"]), "triage text");
+    assert!(
+        text.contains("Disposition: unreadable (SOPP 8119 VII.A.1)"),
+        "{text}"
+    );
+    assert!(text.contains("taken from the mbox envelope line"), "{text}");
 }

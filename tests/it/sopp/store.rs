@@ -9,20 +9,34 @@ use regmail::sopp::clock::rfc3339;
 use regmail::sopp::engine::Source;
 use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, FactKey, Settings};
-use regmail::store::Store;
+use regmail::store::{Store, TaskCompletion};
 
 use super::scenarios::{self, fixtures};
 use crate::{import_into, memory_store};
 
-const REVIEWER: &str = "dana.whitfield";
+pub(super) const REVIEWER: &str = "dana.whitfield";
 
-fn at(text: &str) -> jiff::Timestamp {
+pub(super) fn at(text: &str) -> jiff::Timestamp {
     text.parse().expect("test timestamps are valid")
+}
+
+/// Returns a completion by the reviewer at `time`.
+pub(super) fn done_by<'a>(
+    note: Option<&'a str>,
+    resolution: Option<&'a str>,
+    time: &str,
+) -> TaskCompletion<'a> {
+    TaskCompletion {
+        note,
+        resolution,
+        user: REVIEWER,
+        at: at(time),
+    }
 }
 
 /// Imports one message and the scenarios' RPM directory into a fresh store and returns
 /// the store with the message's id.
-fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
+pub(super) fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
     let mut store = memory_store();
     let report = import_into(&mut store, &[eml.to_path_buf()]);
     anyhow::ensure!(
@@ -38,7 +52,12 @@ fn store_with(eml: &Path) -> anyhow::Result<(Store, i64)> {
     Ok((store, 1))
 }
 
-fn run(store: &mut Store, id: i64, answers: &[&str], time: &str) -> anyhow::Result<Triage> {
+pub(super) fn run(
+    store: &mut Store,
+    id: i64,
+    answers: &[&str],
+    time: &str,
+) -> anyhow::Result<Triage> {
     let answers = Answers::parse_pairs(answers.iter().copied())?;
     Ok(triage::triage(
         store,
@@ -177,9 +196,11 @@ fn retriage_updates_open_tasks() -> anyhow::Result<()> {
 
     store.complete_task(
         forward.id,
-        Some("forwarded to Marcus Ortega"),
-        REVIEWER,
-        at("2025-03-04T17:00:00Z"),
+        &done_by(
+            Some("forwarded to Marcus Ortega"),
+            None,
+            "2025-03-04T17:00:00Z",
+        ),
     )?;
     let third = run(&mut store, id, &[], "2025-03-04T17:05:00Z")?;
     let open_forward = third
@@ -301,13 +322,13 @@ fn completing_closed_task_fails() -> anyhow::Result<()> {
     let (mut store, id) = store_with(&fixtures().join("scenarios/rpm-missing.eml"))?;
     let result = run(&mut store, id, &["kind=agreed"], "2025-03-04T16:00:00Z")?;
     let task = result.saved.open_tasks.first().context("a task")?.id;
-    store.complete_task(task, None, REVIEWER, at("2025-03-04T17:00:00Z"))?;
-    let again = store.complete_task(task, None, REVIEWER, at("2025-03-04T17:01:00Z"));
+    store.complete_task(task, &done_by(None, None, "2025-03-04T17:00:00Z"))?;
+    let again = store.complete_task(task, &done_by(None, None, "2025-03-04T17:01:00Z"));
     assert!(
         matches!(again, Err(regmail::store::Error::TaskClosed { .. })),
         "{again:?}"
     );
-    let missing = store.complete_task(9999, None, REVIEWER, at("2025-03-04T17:01:00Z"));
+    let missing = store.complete_task(9999, &done_by(None, None, "2025-03-04T17:01:00Z"));
     assert!(
         matches!(
             missing,
@@ -315,5 +336,188 @@ fn completing_closed_task_fails() -> anyhow::Result<()> {
         ),
         "{missing:?}"
     );
+    Ok(())
+}
+
+/// Triages the encrypted scenario, which is unreadable, and returns the store with the ids
+/// of its phone-notify-sponsor and record-unreadable-resolution tasks.
+fn unreadable_store() -> anyhow::Result<(Store, i64, i64)> {
+    let (mut store, id) = store_with(&fixtures().join("scenarios/encrypted-no-key.eml"))?;
+    let result = run(&mut store, id, &[], "2025-03-13T19:00:00Z")?;
+    anyhow::ensure!(
+        result.outcome.disposition.as_str() == "unreadable",
+        "encrypted scenario is unreadable"
+    );
+    let task = |kind: &str| {
+        result
+            .saved
+            .open_tasks
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| t.id)
+            .with_context(|| format!("{kind} created"))
+    };
+    let phone = task("phone-notify-sponsor")?;
+    let record = task("record-unreadable-resolution")?;
+    Ok((store, phone, record))
+}
+
+#[test]
+fn unreadable_resolution_is_stored_and_audited() -> anyhow::Result<()> {
+    for value in ["resend", "reject", "refer-to-dcc", "other-format"] {
+        let (mut store, _, record) = unreadable_store()?;
+        let done = store.complete_task(
+            record,
+            &done_by(
+                Some("called Priya Raman"),
+                Some(value),
+                "2025-03-14T15:00:00Z",
+            ),
+        )?;
+        assert_eq!(done.status, "done", "{value}: status");
+        assert_eq!(done.resolution.as_deref(), Some(value), "{value}: stored");
+        assert_eq!(
+            done.note.as_deref(),
+            Some("called Priya Raman"),
+            "{value}: note"
+        );
+
+        let listed = store.tasks(true)?;
+        let listed = listed.iter().find(|t| t.id == record);
+        assert_eq!(
+            listed.and_then(|t| t.resolution.as_deref()),
+            Some(value),
+            "{value}: listed"
+        );
+
+        let log = store.audit_log()?;
+        let entry = log
+            .iter()
+            .find(|e| e.entry.action == "task-done" && e.entry.task_id == Some(record))
+            .context("task-done audit entry")?;
+        assert_eq!(
+            entry.entry.section.as_deref(),
+            Some("VII.A.1"),
+            "{value}: section"
+        );
+        let detail: serde_json::Value = serde_json::from_str(&entry.entry.detail)?;
+        assert_eq!(detail["resolution"], value, "{value}: audited");
+        assert_eq!(
+            detail["kind"], "record-unreadable-resolution",
+            "{value}: kind"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn resolution_rules_reject_bad_completions() -> anyhow::Result<()> {
+    use regmail::store::Error;
+
+    struct Case {
+        name: &'static str,
+        phone_task: bool,
+        resolution: Option<&'static str>,
+        check: fn(&Error) -> bool,
+        message: &'static str,
+    }
+    let cases = [
+        Case {
+            name: "missing resolution",
+            phone_task: false,
+            resolution: None,
+            check: |e| matches!(e, Error::ResolutionRequired { .. }),
+            message: "requires a resolution; give one with --resolution: resend, reject, refer-to-dcc, other-format",
+        },
+        Case {
+            name: "unknown resolution",
+            phone_task: false,
+            resolution: Some("ignore"),
+            check: |e| matches!(e, Error::InvalidResolution { value, .. } if value == "ignore"),
+            message: "invalid resolution \"ignore\" for task",
+        },
+        Case {
+            name: "resolution on a task without one",
+            phone_task: true,
+            resolution: Some("resend"),
+            check: |e| matches!(e, Error::ResolutionNotAccepted { kind, .. } if kind == "phone-notify-sponsor"),
+            message: "records no decision; complete it without --resolution",
+        },
+    ];
+    for case in cases {
+        let (mut store, phone, record) = unreadable_store()?;
+        let task = if case.phone_task { phone } else { record };
+        let before = store.audit_log()?.len();
+        let err = store
+            .complete_task(
+                task,
+                &done_by(None, case.resolution, "2025-03-14T15:00:00Z"),
+            )
+            .expect_err(case.name);
+        assert!((case.check)(&err), "{}: {err:?}", case.name);
+        assert!(
+            err.to_string().contains(case.message),
+            "{}: {err}",
+            case.name
+        );
+
+        let row = store.message_tasks(1)?;
+        let row = row.iter().find(|t| t.id == task).context("task stored")?;
+        assert_eq!(row.status, "open", "{}: task stays open", case.name);
+        assert_eq!(
+            store.audit_log()?.len(),
+            before,
+            "{}: nothing audited",
+            case.name
+        );
+    }
+
+    let (mut store, phone, _) = unreadable_store()?;
+    let done = store.complete_task(phone, &done_by(None, None, "2025-03-14T15:00:00Z"))?;
+    assert_eq!(done.resolution, None, "the phone call records no decision");
+    Ok(())
+}
+
+#[test]
+fn version_3_database_upgrades() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("regmail.db");
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+    {
+        let conn = rusqlite::Connection::open(&path)?;
+        for file in [
+            "0001_messages.sql",
+            "0002_calendar_closures.sql",
+            "0003_sopp.sql",
+        ] {
+            conn.execute_batch(&std::fs::read_to_string(migrations.join(file))?)?;
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO messages (id, sha256, size, status, imported_at)
+                 VALUES (1, 'aa', 10, 'parsed', '2025-03-01T12:00:00Z');
+             INSERT INTO decisions (id, message_id, sopp, disposition, section, outcome_json, decided_by, decided_at)
+                 VALUES (1, 1, 'SOPP 8119 v11', 'unreadable', 'VII.A.1', '{}', 'dana', '2025-03-01T12:00:00Z');
+             INSERT INTO tasks (id, message_id, decision_id, kind, title, role, section, status, created_at)
+                 VALUES (1, 1, 1, 'record-unreadable-resolution', 'Record', 'reviewer', 'VII.A.1', 'open', '2025-03-01T12:00:00Z');",
+        )?;
+    }
+
+    let mut store = Store::open(&path)?;
+    let version: i64 = store
+        .connection()
+        .pragma_query_value(None, "user_version", |row| row.get(0))?;
+    assert_eq!(
+        version,
+        regmail::store::SCHEMA_VERSION,
+        "migrated to the latest"
+    );
+    let tasks = store.tasks(false)?;
+    assert_eq!(tasks.len(), 1, "the old task is kept");
+    assert_eq!(tasks[0].resolution, None, "no resolution yet");
+    assert!(store.message_deletion(1)?.is_none(), "no deletion yet");
+
+    let done = store.complete_task(1, &done_by(None, Some("resend"), "2025-03-02T12:00:00Z"))?;
+    assert_eq!(done.resolution.as_deref(), Some("resend"));
     Ok(())
 }

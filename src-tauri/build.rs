@@ -1,0 +1,35 @@
+// Every app command gets an `allow-<command>` permission, so the capability file can list
+// exactly the commands the UI may call.
+const COMMANDS: &[&str] = &[
+    "start_import",
+    "import_status",
+    "queue_order",
+    "queue_rows",
+    "get_message",
+    "save_attachment",
+    "open_attachment",
+    "preview_decision",
+    "save_decision",
+    "list_tasks",
+    "message_tasks",
+    "complete_task",
+    "message_audit",
+    "get_settings",
+    "save_settings",
+    "list_directory",
+    "import_directory",
+    "save_directory_entry",
+    "list_closures",
+    "add_closure",
+    "remove_closures",
+    "list_alerts",
+    "acknowledge_alerts",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

@@ -1,0 +1,74 @@
+//! Tasks and the audit trail.
+
+use jiff::Timestamp;
+use tauri::State;
+
+use crate::ipc::tasks::{AuditEntryDto, TaskDto};
+use crate::ipc::IpcResult;
+use crate::state::{self, AppState};
+
+/// Returns the open tasks, or all tasks with `include_closed`, by due time.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tasks(
+    state: State<'_, AppState>,
+    include_closed: bool,
+) -> IpcResult<Vec<TaskDto>> {
+    let store = state.store();
+    let calendar = state::calendar(&store)?;
+    let now = Timestamp::now();
+    Ok(store
+        .tasks(include_closed)?
+        .into_iter()
+        .map(|task| TaskDto::new(task, &calendar, now))
+        .collect())
+}
+
+/// Returns the tasks of message `message_id`, by due time.
+#[tauri::command]
+#[specta::specta]
+pub async fn message_tasks(state: State<'_, AppState>, message_id: i64) -> IpcResult<Vec<TaskDto>> {
+    let store = state.store();
+    let calendar = state::calendar(&store)?;
+    let now = Timestamp::now();
+    Ok(store
+        .message_tasks(message_id)?
+        .into_iter()
+        .map(|task| TaskDto::new(task, &calendar, now))
+        .collect())
+}
+
+/// Marks task `task_id` done with `note`, and acknowledges its alerts.
+#[tauri::command]
+#[specta::specta]
+pub async fn complete_task(
+    state: State<'_, AppState>,
+    task_id: i64,
+    note: Option<String>,
+) -> IpcResult<TaskDto> {
+    let mut store = state.store();
+    let user = state::load_settings(&store)?.user();
+    let now = Timestamp::now();
+    let note = note.filter(|n| !n.trim().is_empty());
+    let task = store.complete_task(task_id, note.as_deref(), &user, now)?;
+    store.acknowledge_alerts(Some(task_id), &now.to_string())?;
+    let calendar = state::calendar(&store)?;
+    tracing::info!(task_id, "task completed");
+    Ok(TaskDto::new(task, &calendar, now))
+}
+
+/// Returns the audit trail of message `message_id`, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn message_audit(
+    state: State<'_, AppState>,
+    message_id: i64,
+) -> IpcResult<Vec<AuditEntryDto>> {
+    Ok(state
+        .store()
+        .audit_log()?
+        .into_iter()
+        .filter(|entry| entry.entry.message_id == Some(message_id))
+        .map(AuditEntryDto::from)
+        .collect())
+}

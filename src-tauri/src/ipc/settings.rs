@@ -1,0 +1,121 @@
+//! Settings, the RPM directory and calendar closures.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use regmail::calendar::Closure;
+use regmail::sopp::alerts::AlertPolicy;
+use regmail::sopp::DirectoryEntry;
+
+/// The reviewer's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsDto {
+    /// The reviewer's name, recorded in decisions and the audit trail.
+    pub reviewer_name: String,
+    /// The reviewer's email address.
+    pub reviewer_email: String,
+    /// Alert at the calendar's early-warning mark.
+    pub alert_early_warning: bool,
+    /// Alert this many business minutes before each due time.
+    pub alert_lead_minutes: Vec<u32>,
+    /// Alert when a task becomes overdue.
+    pub alert_overdue: bool,
+}
+
+impl Default for SettingsDto {
+    fn default() -> SettingsDto {
+        let policy = AlertPolicy::default();
+        SettingsDto {
+            reviewer_name: std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_default(),
+            reviewer_email: String::new(),
+            alert_early_warning: policy.early_warning,
+            alert_lead_minutes: policy.lead_minutes,
+            alert_overdue: policy.overdue,
+        }
+    }
+}
+
+impl SettingsDto {
+    /// Returns the alert policy these settings select.
+    pub fn alert_policy(&self) -> AlertPolicy {
+        AlertPolicy {
+            early_warning: self.alert_early_warning,
+            lead_minutes: self.alert_lead_minutes.clone(),
+            overdue: self.alert_overdue,
+        }
+    }
+
+    /// Returns the user name recorded in the audit trail: the email when set, else the name.
+    pub fn user(&self) -> String {
+        match (self.reviewer_email.trim(), self.reviewer_name.trim()) {
+            ("", "") => "reviewer".to_owned(),
+            ("", name) => name.to_owned(),
+            (email, _) => email.to_owned(),
+        }
+    }
+}
+
+/// One entry of the RPM directory.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryEntryDto {
+    /// The identifier as written (`125742`).
+    pub stn: String,
+    /// Product name.
+    pub product: String,
+    /// Sponsor.
+    pub sponsor: String,
+    /// Sponsor email domains.
+    pub sponsor_domains: Vec<String>,
+    /// RPM name.
+    pub rpm_name: String,
+    /// RPM email.
+    pub rpm_email: String,
+}
+
+impl From<&DirectoryEntry> for DirectoryEntryDto {
+    fn from(e: &DirectoryEntry) -> DirectoryEntryDto {
+        DirectoryEntryDto {
+            stn: e.stn.clone(),
+            product: e.product.clone(),
+            sponsor: e.sponsor.clone(),
+            sponsor_domains: e.sponsor_domains.clone(),
+            rpm_name: e.rpm_name.clone(),
+            rpm_email: e.rpm_email.clone(),
+        }
+    }
+}
+
+/// A closure of the office.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClosureDto {
+    /// Date, `YYYY-MM-DD`, Eastern Time.
+    pub date: String,
+    /// Start time `HH:MM`, or none for midnight.
+    pub start: Option<String>,
+    /// End time `HH:MM`, or none for the end of the day.
+    pub end: Option<String>,
+    /// Reason.
+    pub reason: String,
+    /// Authority or announcement.
+    pub source: String,
+    /// Whether it was added by a user (rather than shipped).
+    pub user: bool,
+}
+
+impl From<&Closure> for ClosureDto {
+    fn from(c: &Closure) -> ClosureDto {
+        ClosureDto {
+            date: c.date.to_string(),
+            start: c.start.map(|t| t.strftime("%H:%M").to_string()),
+            end: c.end.map(|t| t.strftime("%H:%M").to_string()),
+            reason: c.reason.clone(),
+            source: c.source.clone(),
+            user: c.origin == regmail::calendar::ClosureOrigin::User,
+        }
+    }
+}

@@ -1,0 +1,140 @@
+// End-to-end run of the real app: the built binary in a real window (under Xvfb in CI),
+// driven through tauri-driver and WebKitWebDriver. It imports a mailbox, opens a regulatory
+// message, completes its decision, checks the task's due time, completes the task and saves
+// a screenshot of each screen into docs/screenshots.
+//
+// Usage: node e2e/run.mjs BINARY   (run by scripts/e2e.sh, which starts Xvfb)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
+import { Session, sleep } from './webdriver.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = resolve(process.argv[2] ?? join(here, '../../target/debug/regmail-desktop'));
+const mailbox = join(here, 'fixtures/review.mbox');
+const shots = resolve(here, '../../docs/screenshots');
+const port = 4444;
+const base = `http://127.0.0.1:${port}`;
+
+let passed = 0;
+let failed = 0;
+async function step(name, body) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok - ${name}`);
+  } catch (err) {
+    failed += 1;
+    console.log(`not ok - ${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'regmail-e2e-'));
+const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+  env: { ...process.env, REGMAIL_DB: join(work, 'regmail.db'), REGMAIL_ALERT_INTERVAL_SECS: '2' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+async function screenshot(session, name) {
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, `${name}.png`), await session.screenshot());
+}
+
+async function checkAxe(session, screen) {
+  await session.execute(axe.source + '; return true;');
+  const found = await session.request('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+      axe.run(document).then((r) => done(r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))));`,
+    args: [],
+  });
+  if (found.length > 0) throw new Error(`axe on ${screen}: ${found.join('; ')}`);
+}
+
+let session;
+try {
+  await sleep(1500);
+  session = await Session.create(base, binary);
+  await session.find('nav');
+
+  await step('imports the mailbox', async () => {
+    await session.click('nav li:nth-child(2) button');
+    await session.type('#import-path', mailbox);
+    await session.click('.path-form button');
+    await session.waitForText('[data-testid="report-imported"]', '2');
+    await session.waitForText('[data-testid="report-found"]', '2');
+    await screenshot(session, 'import');
+    await checkAxe(session, 'import');
+  });
+
+  await step('lists the regulatory message first', async () => {
+    await session.click('nav li:nth-child(1) button');
+    const first = await session.waitForText('.queue-row[aria-posinset="1"]', 'STN 125742/0');
+    if (!first.includes('Due')) throw new Error(`first row has no due time: ${first}`);
+    await screenshot(session, 'queue');
+    await checkAxe(session, 'queue');
+  });
+
+  await step('opens the message with the HTML sanitized', async () => {
+    await session.click('.queue-row[aria-posinset="1"]');
+    await session.waitForText('#message-subject', 'STN 125742/0 amendment');
+    await session.waitForText('[data-testid="blocked-notice"]', '1 remote image blocked');
+    const title = await session.execute('return document.title;');
+    if (title === 'pwned') throw new Error('a script from the message ran');
+    const scripts = await session.execute('return document.querySelectorAll(".html-body script, .html-body img[src^=http]").length;');
+    if (scripts !== 0) throw new Error('the message body kept a script or a remote image');
+    await screenshot(session, 'message');
+    await checkAxe(session, 'message');
+  });
+
+  await step('completes the decision', async () => {
+    await session.click('#tab-decision');
+    await session.waitForText('[data-testid="disposition"]', 'Accept');
+    // The sponsor wrote to the reviewer only, so the RPM was not an addressee (VI.C.6).
+    await session.click('input[name="answer-rpm-addressed"][value="no"]');
+    await session.waitForText('[data-testid="decision-due"]', 'Wed 2025-03-12 16:30 EDT');
+    await screenshot(session, 'decision');
+    await checkAxe(session, 'decision');
+    await session.click('.decision button[type="submit"]');
+    await session.waitForText('.decision [role="status"]', 'Decision saved');
+  });
+
+  await step('shows the task with its due time', async () => {
+    await session.click('#tab-tasks');
+    await session.waitForText('[data-testid="task-due"]', 'Wed 2025-03-12 16:30 EDT');
+  });
+
+  await step('raises the overdue alert in the window', async () => {
+    await session.waitForText('.alerts', 'Overdue: STN 125742/0', 20_000);
+    await screenshot(session, 'tasks');
+  });
+
+  await step('completes the task', async () => {
+    await session.type('.task input[type="text"]', 'Forwarded to the RPM');
+    await session.click('.task button');
+    await session.waitForText('.task .status', 'done');
+  });
+
+  await step('opens the tasks and settings screens', async () => {
+    await session.click('nav li:nth-child(3) button');
+    await session.waitForText('#tasks-title', 'Tasks');
+    await checkAxe(session, 'tasks');
+    await session.click('nav li:nth-child(4) button');
+    await session.waitForText('#settings-title', 'Settings');
+    await screenshot(session, 'settings');
+    await checkAxe(session, 'settings');
+  });
+} catch {
+  // reported by step()
+} finally {
+  if (session) await session.close();
+  driver.kill();
+}
+
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

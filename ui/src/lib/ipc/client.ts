@@ -1,0 +1,129 @@
+// The only module that talks to the backend. Components import from here, never from
+// the generated bindings or @tauri-apps/api, so tests can replace this one module.
+import { commands, events } from './bindings.gen';
+import type {
+  AlertDto,
+  AnswerDto,
+  AuditEntryDto,
+  ClosureDto,
+  DecisionDto,
+  DirectoryEntryDto,
+  ErrorCode,
+  ImportProgressDto,
+  ImportReportDto,
+  ImportStatusDto,
+  IpcError,
+  MessageDto,
+  QueueFilterDto,
+  QueueRowDto,
+  SettingsDto,
+  TaskDto,
+} from './bindings.gen';
+import { open, save } from '@tauri-apps/plugin-dialog';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+
+export type {
+  AlertDto,
+  AnswerDto,
+  AuditEntryDto,
+  ClosureDto,
+  DecisionDto,
+  DirectoryEntryDto,
+  ErrorCode,
+  ImportProgressDto,
+  ImportReportDto,
+  ImportStatusDto,
+  MessageDto,
+  QueueFilterDto,
+  QueueRowDto,
+  SettingsDto,
+  TaskDto,
+};
+
+/** A failed backend call, with the code the UI branches on. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+  constructor(error: IpcError) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: IpcError };
+
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const result = await call;
+  if (result.status === 'error') throw new BackendError(result.error);
+  return result.data;
+}
+
+export type Unlisten = () => void;
+
+export const backend = {
+  startImport: (paths: string[]) => unwrap(commands.startImport(paths)),
+  importStatus: () => unwrap(commands.importStatus()),
+  queueOrder: (filter: QueueFilterDto) => unwrap(commands.queueOrder(filter)),
+  queueRows: (ids: number[]) => unwrap(commands.queueRows(ids)),
+  getMessage: (id: number) => unwrap(commands.getMessage(id)),
+  saveAttachment: (messageId: number, index: number, path: string) =>
+    unwrap(commands.saveAttachment(messageId, index, path)),
+  openAttachment: (messageId: number, index: number) =>
+    unwrap(commands.openAttachment(messageId, index)),
+  previewDecision: (messageId: number, answers: AnswerDto[]) =>
+    unwrap(commands.previewDecision(messageId, answers)),
+  saveDecision: (messageId: number, answers: AnswerDto[]) =>
+    unwrap(commands.saveDecision(messageId, answers)),
+  listTasks: (includeClosed: boolean) => unwrap(commands.listTasks(includeClosed)),
+  messageTasks: (messageId: number) => unwrap(commands.messageTasks(messageId)),
+  completeTask: (taskId: number, note: string | null) => unwrap(commands.completeTask(taskId, note)),
+  messageAudit: (messageId: number) => unwrap(commands.messageAudit(messageId)),
+  getSettings: () => unwrap(commands.getSettings()),
+  saveSettings: (settings: SettingsDto) => unwrap(commands.saveSettings(settings)),
+  listDirectory: () => unwrap(commands.listDirectory()),
+  importDirectory: (path: string) => unwrap(commands.importDirectory(path)),
+  saveDirectoryEntry: (entry: DirectoryEntryDto) => unwrap(commands.saveDirectoryEntry(entry)),
+  listClosures: () => unwrap(commands.listClosures()),
+  addClosure: (closure: ClosureDto) => unwrap(commands.addClosure(closure)),
+  removeClosures: (date: string) => unwrap(commands.removeClosures(date)),
+  listAlerts: () => unwrap(commands.listAlerts()),
+  acknowledgeAlerts: (taskId: number | null) => unwrap(commands.acknowledgeAlerts(taskId)),
+
+  onImportProgress: (handler: (progress: ImportProgressDto) => void): Promise<Unlisten> =>
+    events.importProgressEvent.listen((e) => handler(e.payload.progress)),
+  onImportFinished: (
+    handler: (report: ImportReportDto | null, error: string | null) => void,
+  ): Promise<Unlisten> =>
+    events.importFinishedEvent.listen((e) =>
+      handler(e.payload.report, e.payload.error?.message ?? null),
+    ),
+  onAlerts: (handler: (alerts: AlertDto[], missed: boolean) => void): Promise<Unlisten> =>
+    events.alertsFiredEvent.listen((e) => handler(e.payload.alerts, e.payload.missed)),
+  onOpenTask: (handler: (taskId: number, messageId: number) => void): Promise<Unlisten> =>
+    events.openTaskEvent.listen((e) => handler(e.payload.taskId, e.payload.messageId)),
+
+  /** Calls `handler` with the paths of files and folders dropped on the window. */
+  onDrop: (handler: (paths: string[]) => void): Promise<Unlisten> =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === 'drop') handler(event.payload.paths);
+    }),
+
+  /** Asks for mailbox files (or, with `folders`, folders) to import. */
+  chooseImportPaths: async (folders: boolean): Promise<string[]> => {
+    const chosen = await open({ multiple: true, directory: folders, title: 'Choose mailboxes to import' });
+    if (chosen === null) return [];
+    return Array.isArray(chosen) ? chosen : [chosen];
+  },
+  chooseCsv: async (): Promise<string | null> => {
+    const chosen = await open({
+      multiple: false,
+      directory: false,
+      title: 'Choose the RPM directory CSV',
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    });
+    return typeof chosen === 'string' ? chosen : null;
+  },
+  chooseSavePath: (defaultName: string): Promise<string | null> =>
+    save({ defaultPath: defaultName, title: 'Save attachment as' }),
+};
+
+export type Backend = typeof backend;

@@ -1,0 +1,87 @@
+import type { DecisionDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
+
+export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): QueueRowDto {
+  return {
+    id,
+    from: 'Dana Sponsor <dana@sponsor.example>',
+    subject: `STN 125742/${id} amendment`,
+    receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
+    status: 'parsed',
+    identifiers: [`STN 125742/${id}`],
+    regulatory: null,
+    disposition: null,
+    nextTask: null,
+    dueAt: '2025-03-12T16:30:00-04:00',
+    dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
+    dueProjected: true,
+    businessSecondsLeft: 3 * 3600,
+    ...overrides,
+  };
+}
+
+export function decision(disposition: string, regulatoryAnswer: string): DecisionDto {
+  return {
+    sopp: 'SOPP 8119 v11',
+    regulatory: regulatoryAnswer === 'yes',
+    identifiers: ['STN 125742/0'],
+    receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
+    steps: [
+      {
+        key: 'regulatory',
+        question: 'Is this a regulatory email?',
+        section: 'IV.G',
+        quote: 'A regulatory email is one that …',
+        answer: regulatoryAnswer,
+        label: regulatoryAnswer === 'yes' ? 'Regulatory' : 'Not regulatory',
+        source: 'inferred',
+        inferred: 'yes',
+        evidence: ['the subject names STN 125742/0'],
+        certain: false,
+        choices: [
+          { value: 'yes', label: 'Regulatory' },
+          { value: 'no', label: 'Not regulatory' },
+        ],
+      },
+    ],
+    disposition,
+    section: 'VII.A.3',
+    redirect: null,
+    rpms: [],
+    tasks:
+      disposition === 'accept'
+        ? [
+            {
+              kind: 'forward-to-rpm',
+              title: 'Forward the email to the RPM',
+              role: 'reviewer',
+              section: 'VI.C.6',
+              quote: '…',
+              dueAt: '2025-03-12T16:30:00-04:00',
+              dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
+              explanation: ['Received during business hours.'],
+            },
+          ]
+        : [],
+    openQuestions: ['regulatory'],
+  };
+}
+
+export function task(id: number, overrides: Partial<TaskDto> = {}): TaskDto {
+  return {
+    id,
+    messageId: 1,
+    subject: 'STN 125742/0 amendment',
+    kind: 'forward-to-rpm',
+    title: 'Forward the email to the RPM',
+    role: 'reviewer',
+    section: 'VI.C.6',
+    dueAt: '2025-03-12T16:30:00-04:00',
+    dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
+    businessSecondsLeft: -3600,
+    status: 'open',
+    closedAt: null,
+    closedBy: null,
+    note: null,
+    ...overrides,
+  };
+}

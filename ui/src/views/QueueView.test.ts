@@ -1,0 +1,82 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { queueRow } from '../test/fixtures';
+import { seriousViolations } from '../test/axe';
+
+const backend = vi.hoisted(() => ({
+  queueOrder: vi.fn(),
+  queueRows: vi.fn(),
+}));
+vi.mock('../lib/ipc/client', () => ({ backend }));
+
+import QueueView from './QueueView.svelte';
+
+describe('QueueView', () => {
+  beforeEach(() => {
+    backend.queueOrder.mockReset();
+    backend.queueRows.mockReset();
+    const ids = Array.from({ length: 100_000 }, (_, i) => i + 1);
+    backend.queueOrder.mockResolvedValue({ ids });
+    backend.queueRows.mockImplementation(async (wanted: number[]) => wanted.map((id) => queueRow(id)));
+  });
+
+  it('renders only a window of 100,000 rows', async () => {
+    render(QueueView, { selected: null, refresh: 0, onopen: () => {} });
+
+    await screen.findByText('100,000 messages');
+    await screen.findByText('STN 125742/1 amendment');
+
+    const options = within(screen.getByRole('listbox')).getAllByRole('option');
+    expect(options.length).toBeLessThan(60);
+    expect(options[0]).toHaveAttribute('aria-setsize', '100000');
+    const fetched = backend.queueRows.mock.calls.flat(2).length;
+    expect(fetched).toBeLessThan(60);
+  });
+
+  it('shows due time, time left and disposition', async () => {
+    render(QueueView, { selected: null, refresh: 0, onopen: () => {} });
+
+    const row = await screen.findByText('STN 125742/1 amendment');
+    const option = row.closest('[role="option"]');
+    expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left');
+    expect(option).toHaveTextContent('Needs decision');
+  });
+
+  it('opens the active row with the keyboard', async () => {
+    const onopen = vi.fn();
+    render(QueueView, { selected: null, refresh: 0, onopen });
+    await screen.findByText('STN 125742/1 amendment');
+
+    const list = screen.getByRole('listbox');
+    list.focus();
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+
+    expect(onopen).toHaveBeenCalledWith(3);
+    expect(list).toHaveAttribute('aria-activedescendant', 'queue-row-3');
+  });
+
+  it('sends the filters to the backend', async () => {
+    render(QueueView, { selected: null, refresh: 0, onopen: () => {} });
+    await screen.findByText('100,000 messages');
+
+    await userEvent.selectOptions(screen.getByLabelText('Show'), 'overdue');
+    await userEvent.type(screen.getByLabelText('STN'), '125742');
+
+    await waitFor(() =>
+      expect(backend.queueOrder).toHaveBeenLastCalledWith({
+        search: null,
+        due: 'overdue',
+        disposition: null,
+        identifier: '125742',
+      }),
+    );
+  });
+
+  it('has no serious accessibility violations', async () => {
+    const { container } = render(QueueView, { selected: 2, refresh: 0, onopen: () => {} });
+    await screen.findByText('STN 125742/1 amendment');
+
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+});
