@@ -298,7 +298,7 @@ impl PublicKey {
     }
 }
 
-/// Why an algorithm step could not be carried out.
+/// Failure of an algorithm step.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AlgorithmError {
     /// The algorithm, curve or parameter is not supported.
@@ -492,9 +492,9 @@ pub fn verify_signature(
             use p384::ecdsa::signature::hazmat::PrehashVerifier;
             let signature = p384::ecdsa::Signature::from_der(signature)
                 .map_err(|_| AlgorithmError::Malformed("ECDSA signature value".into()))?;
-            // A hash shorter than the curve order is used as an integer as it is (SEC 1
-            // §4.1.4), which equals left-padding it with zeros; `ecdsa` rejects hashes
-            // shorter than half the field size (SHA-1 on P-384) otherwise.
+            // SEC 1 §4.1.4 reads a hash shorter than the curve order as an integer, which
+            // equals left-padding it with zeros. Without the padding, `ecdsa` rejects hashes
+            // shorter than half the field size, such as SHA-1 on P-384.
             let mut padded = vec![0u8; 48usize.saturating_sub(hashed.len())];
             padded.extend_from_slice(&hashed);
             p384::ecdsa::VerifyingKey::from(key)

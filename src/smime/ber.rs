@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 64;
 pub struct BerError {
     /// Byte offset of the problem in the input.
     pub offset: usize,
-    /// What is wrong.
+    /// The problem.
     pub problem: &'static str,
 }
 

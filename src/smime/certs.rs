@@ -314,7 +314,7 @@ pub struct Bundle {
     pub crls: Vec<Crl>,
 }
 
-/// Why a certificate file could not be read.
+/// Failure to read a certificate file.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
     /// A PEM block did not decode.
@@ -322,10 +322,10 @@ pub enum BundleError {
     Pem {
         /// The block label.
         label: String,
-        /// What is wrong.
+        /// The problem.
         detail: String,
     },
-    /// The file holds no certificate or CRL.
+    /// The file contains no certificate or CRL.
     #[error("no certificate or CRL found; give a PEM, DER or PKCS#7 (.p7b) file")]
     Empty,
 }

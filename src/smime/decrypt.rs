@@ -2,7 +2,7 @@
 //!
 //! Recipients are matched to the unlocked keys by issuer and serial number or by subject
 //! key identifier. Key transport uses RSA PKCS#1 v1.5 or RSA-OAEP (RFC 8017 §7, RFC 4055
-//! §4); key agreement uses ephemeral-static ECDH on P-256 or P-384 with the ANSI X9.63 KDF
+//! §4). Key agreement uses ephemeral-static ECDH on P-256 or P-384 with the ANSI X9.63 KDF
 //! and AES key wrap (RFC 5753 §3.1). The content key then opens AES-CBC, AES-GCM
 //! (RFC 5084), triple DES or RC2 content; the last two are flagged as weak.
 //!
@@ -71,7 +71,7 @@ struct EccCmsSharedInfo {
 /// The result of decrypting one encrypted layer.
 #[derive(Debug, Clone)]
 pub struct Decryption {
-    /// What the report shows.
+    /// The layer's entry in the report.
     pub layer: EncryptedLayer,
     /// The decrypted content, present only when everything decrypted and verified.
     pub plaintext: Option<Vec<u8>>,
@@ -504,7 +504,7 @@ fn key_agreement(
     algorithms::aes_key_unwrap(&kek, wrapped).map(Zeroizing::new)
 }
 
-/// The ANSI X9.63 KDF (SEC 1 §3.6.1): hash(Z || counter || SharedInfo) blocks.
+/// Derives a key with the ANSI X9.63 KDF (SEC 1 §3.6.1) from hash(Z || counter || SharedInfo) blocks.
 fn x963_kdf(
     hash: DigestAlgorithm,
     secret: &[u8],

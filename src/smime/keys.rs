@@ -29,7 +29,7 @@ const PBES2: der::oid::ObjectIdentifier =
 const X509_CERTIFICATE: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.22.1");
 
-/// Why a key file could not be read.
+/// Failure to read a key file.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// The passphrase does not open the file.
@@ -44,7 +44,7 @@ pub enum KeyError {
     /// The file is not a key file.
     #[error("not a PKCS#12 or PEM private key file: {0}")]
     Malformed(String),
-    /// The file holds no private key.
+    /// The file contains no private key.
     #[error("the file holds no private key")]
     NoKey,
 }
@@ -482,8 +482,8 @@ fn read_pkcs12(der: &[u8], passphrase: &str) -> Result<(Vec<PrivateKey>, Vec<Cer
     Ok((keys, certs))
 }
 
-/// Verifies the PKCS#12 integrity MAC (RFC 7292 §5), which is how a wrong passphrase is
-/// told apart from a damaged file. An empty passphrase is tried both as the empty BMPString
+/// Verifies the PKCS#12 integrity MAC (RFC 7292 §5), which distinguishes a wrong passphrase
+/// from a damaged file. An empty passphrase is tried both as the empty BMPString
 /// with its terminator (OpenSSL) and as no bytes at all (some exporters).
 fn verify_mac(
     mac: &pkcs12::mac_data::MacData,

@@ -1,10 +1,10 @@
 //! The MIME side of S/MIME: finding the protective layers of a message (RFC 8551 §3.5)
 //! and the exact bytes each signature covers.
 //!
-//! Entities are split here by hand rather than through `mail-parser`, because a detached
-//! signature covers the first body part of `multipart/signed` byte for byte, from the end
-//! of the delimiter line to the line break before the next delimiter (RFC 1847 §2.1), and
-//! those bytes must be hashed exactly as received.
+//! Entities are split here by hand rather than through `mail-parser`, because the hash
+//! must cover exactly the received bytes. A detached signature covers the first body part
+//! of `multipart/signed` from the end of the delimiter line to the line break before the
+//! next delimiter (RFC 1847 §2.1).
 
 use crate::message::{params, transfer};
 
@@ -151,7 +151,7 @@ pub fn protection(entity: &Entity<'_>) -> Protection {
     }
 }
 
-/// The body parts of a multipart entity as exact byte ranges of the body.
+/// Splits a multipart entity into its body parts, as exact byte ranges of the body.
 ///
 /// # Errors
 ///

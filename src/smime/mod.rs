@@ -1,9 +1,9 @@
 //! S/MIME: verifying signed and decrypting encrypted mail (RFC 8551, RFC 5652) with the
 //! RustCrypto `cms` and `x509-cert` crates.
 //!
-//! [`process`] walks the protective layers of a message from the outside in: a
-//! `multipart/signed` or opaque signed-data layer is verified and its content becomes the
-//! next layer, an enveloped layer is decrypted with the unlocked keys and its plaintext
+//! [`process`] walks the protective layers of a message from the outside in. A
+//! `multipart/signed` or opaque signed-data layer is verified, and its content becomes the
+//! next layer. An enveloped layer is decrypted with the unlocked keys, and its plaintext
 //! becomes the next layer. The result is an [`SmimeReport`] with a result per signer, per
 //! layer and for the message, and the innermost content as a MIME entity of its own. The
 //! message bytes are never changed.
@@ -55,7 +55,7 @@ impl TrustStore {
     }
 }
 
-/// What [`process`] works with.
+/// The inputs of [`process`]: trust store, keys and time.
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
     /// Trust anchors, intermediates and CRLs.
@@ -69,7 +69,7 @@ pub struct Options<'a> {
 /// The result of [`process`].
 #[derive(Debug, Clone)]
 pub struct Processed {
-    /// What was found.
+    /// The S/MIME result.
     pub report: SmimeReport,
     /// The innermost content as a MIME entity (headers and body), when at least one layer
     /// was opened: the signed content, or the decrypted plaintext.

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// Why a signer or a decryption failed, as a stable code.
+/// Stable code of a signer or decryption failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReasonCode {
@@ -101,9 +101,9 @@ impl ReasonCode {
 pub struct Reason {
     /// The stable code.
     pub code: ReasonCode,
-    /// What failed, in plain words, naming the certificate or algorithm.
+    /// Plain-language description of the failure, naming the certificate or algorithm.
     pub text: String,
-    /// What to do about it.
+    /// The action that resolves it.
     pub fix: String,
 }
 
@@ -200,7 +200,7 @@ pub struct SignerReport {
     pub certificate_der: Option<Vec<u8>>,
 }
 
-/// How a signed layer carries its content.
+/// The form in which a signed layer carries its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignedForm {
@@ -251,7 +251,7 @@ pub struct EncryptedLayer {
     pub decrypted: bool,
     /// The key that opened it: subject of the matching certificate.
     pub opened_with: Option<String>,
-    /// Why it could not be decrypted.
+    /// The reasons it was not decrypted.
     pub reasons: Vec<Reason>,
     /// Appendix A findings (3DES or RC2 content encryption).
     pub health: Vec<HealthFinding>,

@@ -32,7 +32,7 @@ pub struct SealedKey {
     pub ciphertext: Vec<u8>,
 }
 
-/// Why a sealed key could not be opened or sealed.
+/// Failure to seal or open a key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum VaultError {
     /// The passphrase is wrong, or the sealed data was changed.

@@ -1,10 +1,11 @@
 //! Verification of CMS SignedData (RFC 5652 §5) for S/MIME (RFC 8551, RFC 8550).
 //!
-//! For each SignerInfo: the message digest over the content as received (and, when that
-//! fails, over its CRLF-canonical form, RFC 8551 §3.1.1), the signed attributes, the
-//! signature, the certificate chain to the user's trust anchors, validity at the signing
-//! time and at the checked time, key usage and emailProtection, revocation by CRL and the
-//! signer's address against From. Each failure becomes a named [`Reason`].
+//! Each SignerInfo is checked in turn. The message digest is computed over the content as
+//! received, and over its CRLF-canonical form when that fails (RFC 8551 §3.1.1). Then come
+//! the signed attributes and the signature. The certificate chain must reach one of the
+//! user's trust anchors and be valid at the signing time; validity at the checked time is
+//! reported apart. Key usage, emailProtection, revocation by CRL and the signer's address
+//! against From follow. Each failure becomes a named [`Reason`].
 
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo};
 use const_oid::ObjectIdentifier;
@@ -20,7 +21,7 @@ use super::mime::canonicalize_line_endings;
 use super::report::{HealthFinding, Reason, ReasonCode, Revocation, SignerReport};
 use super::TrustStore;
 
-/// Longest issuer chain followed before giving up.
+/// Maximum number of certificates in an issuer chain.
 const MAX_CHAIN: usize = 10;
 
 /// The parts of a SignedData, with the raw bytes that signatures cover.
@@ -48,7 +49,7 @@ pub struct RawSigner {
     pub signed_attrs_der: Option<Vec<u8>>,
 }
 
-/// Why a SignedData could not be read.
+/// Failure to read a SignedData.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StructureError {
     /// The BER is invalid.
@@ -62,12 +63,12 @@ pub enum StructureError {
         /// The decoder's message.
         detail: String,
     },
-    /// The ContentInfo holds another content type.
+    /// The ContentInfo contains another content type.
     #[error("the CMS content is {found}, not {expected}")]
     ContentType {
-        /// What was expected.
+        /// The expected content type.
         expected: &'static str,
-        /// What was found.
+        /// The content type found.
         found: String,
     },
 }
@@ -188,7 +189,7 @@ pub fn signed_data_parts(der: &[u8]) -> Result<SignedDataParts, StructureError> 
     })
 }
 
-/// What to verify against.
+/// The trust settings, time and From address a verification uses.
 #[derive(Debug, Clone, Copy)]
 pub struct VerifyContext<'a> {
     /// Trust anchors, extra certificates and CRLs the user chose.

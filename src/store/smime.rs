@@ -83,7 +83,7 @@ pub struct SecurePartner {
 }
 
 impl Store {
-    /// Adds trust anchors and CRLs; returns how many were new.
+    /// Adds trust anchors and CRLs and returns how many were new.
     pub fn add_trust(&mut self, certs: &[Cert], crls: &[Crl]) -> Result<usize, Error> {
         let now = Timestamp::now().to_string();
         let tx = self.conn.transaction()?;
@@ -123,8 +123,8 @@ impl Store {
         Ok(rows)
     }
 
-    /// Removes the trust entry whose fingerprint starts with `prefix`; returns how many
-    /// rows went.
+    /// Removes the trust entries whose fingerprint starts with `prefix` and returns how many
+    /// were removed.
     pub fn remove_trust(&mut self, prefix: &str) -> Result<usize, Error> {
         let pattern = format!("{}%", prefix.to_ascii_lowercase().replace(['%', '_'], ""));
         Ok(self.conn.execute(
