@@ -1,6 +1,6 @@
-//! A matrix of S/MIME messages made at test time with the `openssl` CLI (OpenSSL 3.0),
-//! each checked by Regmail and by `openssl cms -verify` / `-decrypt`; the verdicts must
-//! agree, and each must be the one the case is built for.
+//! A matrix of S/MIME messages made at test time with the `openssl` CLI (OpenSSL 3.0).
+//! Regmail and `openssl cms -verify` / `-decrypt` check each message. Their verdicts must
+//! agree, and each must be the verdict the case is built for.
 //!
 //! Every certificate has a fixed validity window set with `openssl ca -startdate/-enddate`
 //! and every check runs at 2030-01-01T00:00:00Z (`-attime 1893456000`), so nothing depends

@@ -1,7 +1,7 @@
-//! S/MIME wired into the rest: import stores a result per message, the secure-partner
-//! registry fills from verified senders, the decision engine reads the result for its
-//! `readable` fact, and the `regmail` commands keep their contracts (JSON, exit codes, no
-//! plaintext or key material where it must not be).
+//! S/MIME wired into the rest of Regmail. Import stores a result per message, and the
+//! secure-partner registry fills from verified senders. The decision engine reads the
+//! result for its `readable` fact. The `regmail` commands keep their contracts: JSON, exit
+//! codes, and no plaintext or key material where none may appear.
 
 use std::path::Path;
 use std::process::{Command, Output};
