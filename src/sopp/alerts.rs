@@ -177,6 +177,7 @@ mod tests {
             closed_at: None,
             closed_by: None,
             note: None,
+            resolution: None,
         }
     }
 
