@@ -1,6 +1,7 @@
 //! Tasks and the audit trail.
 
 use jiff::Timestamp;
+use regmail::store::TaskCompletion;
 use tauri::State;
 
 use crate::ipc::tasks::{AuditEntryDto, TaskDto};
@@ -38,19 +39,27 @@ pub async fn message_tasks(state: State<'_, AppState>, message_id: i64) -> IpcRe
         .collect())
 }
 
-/// Marks task `task_id` done with `note`, and acknowledges its alerts.
+/// Marks task `task_id` done with `note` and, for a task that records a decision, its
+/// `resolution`; acknowledges the task's alerts.
 #[tauri::command]
 #[specta::specta]
 pub async fn complete_task(
     state: State<'_, AppState>,
     task_id: i64,
     note: Option<String>,
+    resolution: Option<String>,
 ) -> IpcResult<TaskDto> {
     let mut store = state.store();
     let user = state::load_settings(&store)?.user();
     let now = Timestamp::now();
     let note = note.filter(|n| !n.trim().is_empty());
-    let task = store.complete_task(task_id, note.as_deref(), &user, now)?;
+    let completion = TaskCompletion {
+        note: note.as_deref(),
+        resolution: resolution.as_deref(),
+        user: &user,
+        at: now,
+    };
+    let task = store.complete_task(task_id, &completion)?;
     store.acknowledge_alerts(Some(task_id), &now.to_string())?;
     let calendar = state::calendar(&store)?;
     tracing::info!(task_id, "task completed");

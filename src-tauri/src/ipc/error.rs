@@ -90,9 +90,8 @@ impl From<TriageError> for IpcError {
                 };
                 IpcError::logged(code, &err)
             }
-            TriageError::Quarantined { .. } | TriageError::Mail { .. } => {
-                IpcError::logged(ErrorCode::InvalidInput, &err)
-            }
+            TriageError::Mail { .. } => IpcError::logged(ErrorCode::InvalidInput, &err),
+            TriageError::CorruptImportTime { .. } => IpcError::logged(ErrorCode::Internal, &err),
             TriageError::Calendar { .. } => IpcError::logged(ErrorCode::Internal, &err),
         }
     }

@@ -38,6 +38,7 @@ impl IdentifierDto {
             Location::Subject => ("subject", None),
             Location::Body => ("body", None),
             Location::Attachment { index, .. } => ("attachment", Some(*index as u32)),
+            Location::Raw => ("raw", None),
         };
         IdentifierDto {
             kind: identifier.kind.as_str().to_owned(),
@@ -156,6 +157,9 @@ impl MessageDto {
                     Location::Subject => subject.as_str(),
                     Location::Body => parsed.body_text.as_str(),
                     Location::Attachment { name, .. } => name.as_str(),
+                    // Identifiers of a message that did not parse are found in its raw
+                    // bytes, which the view does not show as text; offsets then stay 0.
+                    Location::Raw => "",
                 };
                 IdentifierDto::new(identifier, text)
             })

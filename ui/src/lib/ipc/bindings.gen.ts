@@ -42,8 +42,11 @@ export const commands = {
 	listTasks: (includeClosed: boolean) => typedError<TaskDto[], IpcError>(__TAURI_INVOKE("list_tasks", { includeClosed })),
 	/**  Returns the tasks of message `message_id`, by due time. */
 	messageTasks: (messageId: number) => typedError<TaskDto[], IpcError>(__TAURI_INVOKE("message_tasks", { messageId })),
-	/**  Marks task `task_id` done with `note`, and acknowledges its alerts. */
-	completeTask: (taskId: number, note: string | null) => typedError<TaskDto, IpcError>(__TAURI_INVOKE("complete_task", { taskId, note })),
+	/**
+	 *  Marks task `task_id` done with `note` and, for a task that records a decision, its
+	 *  `resolution`; acknowledges the task's alerts.
+	 */
+	completeTask: (taskId: number, note: string | null, resolution: string | null) => typedError<TaskDto, IpcError>(__TAURI_INVOKE("complete_task", { taskId, note, resolution })),
 	/**  Returns the audit trail of message `message_id`, oldest first. */
 	messageAudit: (messageId: number) => typedError<AuditEntryDto[], IpcError>(__TAURI_INVOKE("message_audit", { messageId })),
 	/**  Returns the reviewer's settings. */

@@ -75,7 +75,8 @@ export const backend = {
     unwrap(commands.saveDecision(messageId, answers)),
   listTasks: (includeClosed: boolean) => unwrap(commands.listTasks(includeClosed)),
   messageTasks: (messageId: number) => unwrap(commands.messageTasks(messageId)),
-  completeTask: (taskId: number, note: string | null) => unwrap(commands.completeTask(taskId, note)),
+  completeTask: (taskId: number, note: string | null, resolution: string | null = null) =>
+    unwrap(commands.completeTask(taskId, note, resolution)),
   messageAudit: (messageId: number) => unwrap(commands.messageAudit(messageId)),
   getSettings: () => unwrap(commands.getSettings()),
   saveSettings: (settings: SettingsDto) => unwrap(commands.saveSettings(settings)),
