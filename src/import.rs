@@ -566,6 +566,7 @@ fn send_parsed(
     });
     let item = Item::Message(Box::new(ReadMessage {
         message: NewMessage {
+            packed: store::pack(&raw.bytes),
             raw,
             sha256,
             parsed,

@@ -17,6 +17,9 @@ pub struct NewMessage {
     pub sha256: String,
     /// The parse result.
     pub parsed: Parsed,
+    /// `raw.bytes` in the form they are stored, packed on the reading thread so that the
+    /// writing thread only writes.
+    pub packed: super::PackedBytes,
 }
 
 /// The result of writing one message.
@@ -210,16 +213,16 @@ impl Store {
     /// Returns [`Error::MessageDeleted`] when the stored copy was deleted, and
     /// [`Error::MessageNotFound`] when no message has this id.
     pub fn raw_message(&self, id: i64) -> Result<Vec<u8>, Error> {
-        let bytes = self
+        let stored: Option<(String, Vec<u8>)> = self
             .conn
             .query_row(
-                "SELECT bytes FROM message_raw WHERE message_id = ?1",
+                "SELECT compression, bytes FROM message_raw WHERE message_id = ?1",
                 [id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        if let Some(bytes) = bytes {
-            return Ok(bytes);
+        if let Some((compression, data)) = stored {
+            return super::raw::unpack(id, &compression, data);
         }
         match self.message_deletion(id)? {
             Some(deletion) => Err(Error::MessageDeleted {
@@ -500,8 +503,8 @@ fn write_message(
         | WriteOutcome::Quarantined { id }
         | WriteOutcome::Duplicate { id } => id,
     };
-    tx.prepare_cached("INSERT INTO message_raw (message_id, bytes) VALUES (?1, ?2)")?
-        .execute(params![id, bytes])?;
+    tx.prepare_cached("INSERT INTO message_raw (message_id, compression, bytes) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, message.packed.compression, message.packed.data])?;
     insert_origin(tx, id, &message.raw)?;
     Ok(outcome)
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_task_resolutions.sql"),
     include_str!("migrations/0006_message_deletions.sql"),
     include_str!("migrations/0007_smime.sql"),
+    include_str!("migrations/0008_raw_compression.sql"),
 ];
 
 /// The schema version this build writes.
