@@ -139,27 +139,30 @@ mkdir -p "$results"
 rm -rf "$work"
 mkdir -p "$work"
 runs_file=$results/runs.tsv
-printf 'run\tname\tmessages\tinput_bytes\twall_s\tmax_rss_kb\tstore_bytes\n' >"$runs_file"
+printf 'run\tname\tmessages\tinput_bytes\twall_s\tuser_s\tsys_s\tmax_rss_kb\tstore_bytes\tload1\n' >"$runs_file"
 
 # Runs a command under GNU time; its standard output goes to $2. Sets the globals
-# wall_s and max_rss_kb.
+# wall_s, user_s, sys_s, max_rss_kb and load1 (the 1-minute load average before the
+# command started, which shows how busy the machine was).
 timed() {
     local label=$1 output=$2
     shift 2
     local time_file=$results/$label.time
-    if ! /usr/bin/time -f '%e %M' -o "$time_file" "$@" >"$output" 2>"$results/$label.stderr"; then
+    read -r load1 _ </proc/loadavg
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$time_file" "$@" >"$output" 2>"$results/$label.stderr"; then
         echo "error: $label failed; see $results/$label.stderr" >&2
         cat "$results/$label.stderr" >&2
         exit 1
     fi
-    read -r wall_s max_rss_kb <"$time_file"
+    read -r wall_s user_s sys_s max_rss_kb <"$time_file"
 }
 
 record() {
     local run=$1 name=$2 count=$3 bytes=$4 store=$5
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$count" "$bytes" \
-        "$wall_s" "$max_rss_kb" "$store" >>"$runs_file"
-    printf '  %-26s %8.2f s  %6d MiB RSS\n' "$name" "$wall_s" "$((max_rss_kb / 1024))" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$count" "$bytes" \
+        "$wall_s" "$user_s" "$sys_s" "$max_rss_kb" "$store" "$load1" >>"$runs_file"
+    printf '  %-26s %8.2f s wall %8.2f s CPU %6d MiB RSS  load %s\n' "$name" "$wall_s" \
+        "$(awk -v u="$user_s" -v s="$sys_s" 'BEGIN { print u + s }')" "$((max_rss_kb / 1024))" "$load1" >&2
 }
 
 # Checks that an import report accounts for every message and imported `expected`.
@@ -222,6 +225,7 @@ fi
     echo "commit: $(git -C "$repo_dir" rev-parse --short HEAD)$(git -C "$repo_dir" diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (with uncommitted changes)')"
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "mbox: $mbox ($mbox_bytes bytes)"
     echo "rustc: $(rustc --version)"
     if $maildir_compare; then

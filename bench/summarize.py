@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Print the markdown table of an import benchmark from the runs.tsv that bench/import.sh wrote.
 
-Wall time is the median over the runs, and msg/s and MB/s (10^6 bytes) are computed from
-that median. Peak RSS is the maximum over the runs, because the memory goal is a limit.
-Store size is from the last run.
+Wall time and CPU time (user + system, all threads) are medians over the runs, and msg/s
+and MB/s (10^6 bytes) are computed from the median wall time. Peak RSS is the maximum
+over the runs, because the memory goal is a limit. Store size is from the last run.
+The load column is the highest 1-minute load average seen before a run started: on a
+shared machine, a load above the core count means other processes took CPU time from
+the measured one.
 
 Usage: summarize.py RUNS_TSV
 """
@@ -34,6 +37,7 @@ def summarize(rows):
     summary = {}
     for name, runs in rows.items():
         wall = statistics.median(float(r["wall_s"]) for r in runs)
+        cpu = statistics.median(float(r["user_s"]) + float(r["sys_s"]) for r in runs)
         messages = int(runs[0]["messages"])
         input_bytes = int(runs[0]["input_bytes"])
         store = runs[-1]["store_bytes"]
@@ -41,6 +45,8 @@ def summarize(rows):
             "runs": len(runs),
             "messages": messages,
             "wall": wall,
+            "cpu": cpu,
+            "load": max(float(r["load1"]) for r in runs),
             "msg_per_s": messages / wall,
             "mb_per_s": input_bytes / 1e6 / wall,
             "rss_mb": max(int(r["max_rss_kb"]) for r in runs) / 1024,
@@ -50,13 +56,17 @@ def summarize(rows):
 
 
 def print_tables(summary):
-    print("| measurement | messages | runs | median wall (s) | msg/s | MB/s | peak RSS (MiB) | store (MB) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| measurement | messages | runs | median wall (s) | median CPU (s) | msg/s | MB/s "
+        "| peak RSS (MiB) | store (MB) | max load |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, s in summary.items():
         store = f"{s['store_mb']:,.0f}" if s["store_mb"] is not None else ""
         print(
-            f"| {name} | {s['messages']:,} | {s['runs']} | {s['wall']:.2f} | {s['msg_per_s']:,.0f} "
-            f"| {s['mb_per_s']:,.1f} | {s['rss_mb']:,.0f} | {store} |"
+            f"| {name} | {s['messages']:,} | {s['runs']} | {s['wall']:.2f} | {s['cpu']:.2f} "
+            f"| {s['msg_per_s']:,.0f} | {s['mb_per_s']:,.1f} | {s['rss_mb']:,.0f} | {store} "
+            f"| {s['load']:.2f} |"
         )
 
     print()
