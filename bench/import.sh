@@ -8,7 +8,7 @@
 # Environment:
 #   BENCH_DIR   scratch folder for mailboxes, databases and results
 #               (default /tmp/regmail-bench; it must lie outside the repository)
-#   SHARED_DIR  folder that holds bench/make_mbox.py, the mailbox generator
+#   SHARED_DIR  folder that contains bench/make_mbox.py, the mailbox generator
 #               (default ../shared relative to the repository root)
 #
 # The script installs nothing. It needs cargo, python3, GNU time (/usr/bin/time),
@@ -45,7 +45,7 @@ usage: bench/import.sh [--messages N] [--runs R] [--seed S] [--large] [--no-mail
   --no-maildir   skip notmuch, mu and the Maildir import
 
 BENCH_DIR (default /tmp/regmail-bench) is the scratch folder; SHARED_DIR (default
-../shared next to the repository) holds bench/make_mbox.py.
+../shared next to the repository) contains bench/make_mbox.py.
 EOF
 }
 
@@ -90,7 +90,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     exit 1
 fi
 if [[ ! -f $generator ]]; then
-    echo "error: mailbox generator not found at $generator; set SHARED_DIR to the folder that holds bench/make_mbox.py" >&2
+    echo "error: mailbox generator not found at $generator; set SHARED_DIR to the folder that contains bench/make_mbox.py" >&2
     exit 1
 fi
 

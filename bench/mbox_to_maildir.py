@@ -3,7 +3,7 @@
 
 Every line that starts with `From ` opens a message (mboxrd escapes such body lines as
 `>From `). Each message loses its separator line, the blank line that precedes the next
-separator, and one `>` from every `^>+From ` line, so a file holds the same bytes that
+separator, and one `>` from every `^>+From ` line, so a file contains the same bytes that
 `regmail import` stores for that message when it reads the mbox. Files go to `cur/` with
 the Maildir `:2,S` (seen) flag, so no indexer moves them out of `new/` during a run.
 
@@ -53,7 +53,7 @@ def main():
     mbox, folder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     written = convert(mbox, folder, count)
     if written < count:
-        sys.exit(f"error: {mbox} holds only {written} messages, fewer than the {count} requested")
+        sys.exit(f"error: {mbox} contains only {written} messages, fewer than the {count} requested")
     print(written)
 
 

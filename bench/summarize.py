@@ -76,8 +76,11 @@ def print_tables(summary):
         if numerator not in summary or denominator not in summary:
             continue
         ratio = summary[numerator]["msg_per_s"] / summary[denominator]["msg_per_s"]
-        goal_text = f"≥ {goal:g}" if goal is not None else ""
-        met = ("yes" if ratio >= goal else "no") if goal is not None else ""
+        goal_text = ""
+        met = ""
+        if goal is not None:
+            goal_text = f"≥ {goal:g}"
+            met = "yes" if ratio >= goal else "no"
         print(f"| msg/s of {numerator} / {denominator} | {ratio:.2f} | {goal_text} | {met} |")
     for name in ("regmail import (mbox)", "regmail import (Maildir)"):
         if name in summary:
