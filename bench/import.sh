@@ -49,6 +49,7 @@ BENCH_DIR (default /tmp/regmail-bench) is the scratch folder; SHARED_DIR (defaul
 EOF
 }
 
+invocation="bench/import.sh${*:+ $*}"
 runs_given=false
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -221,7 +222,8 @@ fi
 # --- runs ----------------------------------------------------------------------------
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "command: bench/import.sh --messages $messages --runs $runs --seed $seed$($large && echo ' --large')$($maildir_compare || echo ' --no-maildir')"
+    echo "command: $invocation"
+    echo "settings: $messages messages, $runs runs, seed $seed, Maildir comparison: $($maildir_compare && echo "$maildir_messages messages" || echo no)"
     echo "commit: $(git -C "$repo_dir" rev-parse --short HEAD)$(git -C "$repo_dir" diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (with uncommitted changes)')"
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB"
