@@ -95,13 +95,13 @@ if [[ ! -f $generator ]]; then
     exit 1
 fi
 
-mkdir -p "$bench_dir"
-bench_dir=$(cd "$bench_dir" && pwd)
+bench_dir=$(realpath -m "$bench_dir")
 case $bench_dir/ in
     "$repo_dir"/*)
         echo "error: BENCH_DIR ($bench_dir) is inside the repository; choose a folder outside it" >&2
         exit 1 ;;
 esac
+mkdir -p "$bench_dir"
 
 # --- mailbox -------------------------------------------------------------------------
 data_dir=$bench_dir/data
@@ -121,6 +121,13 @@ if [[ ! -f $mbox ]]; then
     mv "$mbox.part" "$mbox"
 fi
 mbox_bytes=$(stat -c %s "$mbox")
+# The store of the import is about 1.5 times the mbox size (1.42 measured with seed 1).
+store_kb=$((mbox_bytes * 3 / 2 / 1024))
+free_kb=$(df -Pk "$bench_dir" | awk 'NR == 2 { print $4 }')
+if [[ $free_kb -lt $store_kb ]]; then
+    echo "error: $bench_dir has $((free_kb / 1024)) MiB free; the store of $mbox needs about $((store_kb / 1024)) MiB" >&2
+    exit 1
+fi
 if $large && [[ $mbox_bytes -le $large_min_bytes ]]; then
     echo "error: $mbox has $mbox_bytes bytes, not over 4 GiB; raise large_messages in this script" >&2
     exit 1
