@@ -9,8 +9,8 @@ mod closures;
 mod desktop;
 mod messages;
 mod migrations;
-mod raw;
 mod queue;
+mod raw;
 mod smime;
 mod sopp;
 
@@ -21,8 +21,8 @@ use rusqlite::Connection;
 pub use desktop::AlertRow;
 pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
-pub use raw::{pack, PackedBytes};
 pub use queue::QueueRecord;
+pub use raw::{pack, PackedBytes};
 pub use smime::{verdict_name, SecurePartner, StoredKey, StoredSmime, TrustEntry};
 pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
 
