@@ -3,6 +3,7 @@
 
 mod calendar;
 mod mail;
+mod settings;
 mod sopp;
 
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ pub enum Command {
     Holidays(calendar::HolidaysArgs),
     /// Add, import, list or remove closures such as snow days.
     Closures(calendar::ClosuresArgs),
+    /// List, show or change settings, such as the deadline policy.
+    Settings(settings::SettingsArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -148,5 +151,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Due(args) => calendar::due(cli.db, args),
         Command::Holidays(args) => calendar::holidays(cli.db, args),
         Command::Closures(args) => calendar::closures(cli.db, args, quiet),
+        Command::Settings(args) => settings::run(&mut open_store(cli.db)?, args),
     }
 }

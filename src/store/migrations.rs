@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_desktop.sql"),
     include_str!("migrations/0005_task_resolutions.sql"),
     include_str!("migrations/0006_message_deletions.sql"),
+    include_str!("migrations/0007_task_policy.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@ mod desktop;
 mod messages;
 mod migrations;
 mod queue;
+mod settings;
 mod sopp;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ use rusqlite::Connection;
 pub use desktop::AlertRow;
 pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
-pub use queue::QueueRecord;
+pub use queue::{OpenTask, QueueRecord};
+pub use settings::{SettingKey, SettingValue};
 pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
 
 /// Errors of the store.
@@ -172,6 +174,16 @@ pub enum Error {
         id: i64,
         /// The task kind.
         kind: String,
+    },
+    /// A value that the setting does not accept.
+    #[error("invalid value {value:?} for setting {key}; expected one of: {expected}")]
+    InvalidSetting {
+        /// The setting's name.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// The accepted values, comma-separated.
+        expected: String,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]
