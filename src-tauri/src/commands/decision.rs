@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use tauri::State;
 
-use regmail::sopp::{triage, Answers, FactKey, Settings, Tree};
+use regmail::sopp::{triage, Answers, FactKey, Tree};
 
 use crate::ipc::decision::{AnswerDto, DecisionDto};
 use crate::ipc::tasks::TaskDto;
@@ -21,7 +21,8 @@ pub async fn preview_decision(
 ) -> IpcResult<DecisionDto> {
     let given = parse_answers(&answers)?;
     let store = state.store();
-    let (outcome, _) = triage::preview(&store, message_id, &given, &Settings::default())?;
+    let settings = triage::stored_settings(&store)?;
+    let (outcome, _) = triage::preview(&store, message_id, &given, &settings)?;
     let calendar = state::calendar(&store)?;
     Ok(DecisionDto::new(&outcome, Tree::sopp_8119_v11(), &calendar))
 }
@@ -38,14 +39,8 @@ pub async fn save_decision(
     let mut store = state.store();
     let user = state::load_settings(&store)?.user();
     let now = Timestamp::now();
-    let result = triage::triage(
-        &mut store,
-        message_id,
-        &given,
-        &Settings::default(),
-        &user,
-        now,
-    )?;
+    let settings = triage::stored_settings(&store)?;
+    let result = triage::triage(&mut store, message_id, &given, &settings, &user, now)?;
     let calendar = state::calendar(&store)?;
     tracing::info!(message_id, disposition = %result.outcome.disposition, "decision saved");
     Ok(result

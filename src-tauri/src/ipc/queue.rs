@@ -6,6 +6,8 @@ use specta::Type;
 use regmail::calendar::BusinessCalendar;
 use regmail::sopp::queue::{DueFilter, QueueEntry, QueueFilter};
 
+use crate::ipc::settings::DeadlinePolicyDto;
+
 /// The queue's due-time filter.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, Type)]
 #[serde(rename_all = "kebab-case")]
@@ -79,6 +81,8 @@ pub struct QueueRowDto {
     pub due_at_et: Option<String>,
     /// Whether the due time is projected for an untriaged message.
     pub due_projected: bool,
+    /// The deadline policy of the due time, or none without one.
+    pub due_policy: Option<DeadlinePolicyDto>,
     /// Business seconds left until the due time, negative once overdue.
     pub business_seconds_left: Option<i64>,
 }
@@ -99,6 +103,7 @@ impl QueueRowDto {
             due_at: entry.due_at.map(|t| calendar.format_rfc3339(t)),
             due_at_et: entry.due_at.map(|t| calendar.format_eastern(t)),
             due_projected: entry.due_projected,
+            due_policy: entry.due_policy.map(DeadlinePolicyDto::from),
             business_seconds_left: entry.business_time_left.map(|d| d.as_secs()),
         }
     }

@@ -8,6 +8,8 @@ use regmail::calendar::BusinessCalendar;
 use regmail::sopp::audit::ChainedEntry;
 use regmail::store::TaskRow;
 
+use crate::ipc::settings::DeadlinePolicyDto;
+
 /// A stored task.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +32,8 @@ pub struct TaskDto {
     pub due_at: Option<String>,
     /// Due time formatted for display.
     pub due_at_et: Option<String>,
+    /// The deadline policy the due time was computed under, or none without a due time.
+    pub policy: Option<DeadlinePolicyDto>,
     /// Business seconds left at the time of the request, negative once overdue.
     pub business_seconds_left: Option<i64>,
     /// `open`, `done` or `cancelled`.
@@ -59,6 +63,7 @@ impl TaskDto {
             section: task.section,
             due_at: task.due_at,
             due_at_et: due.map(|d| calendar.format_eastern(d)),
+            policy: task.policy.map(DeadlinePolicyDto::from),
             business_seconds_left: due
                 .filter(|_| task.status == "open")
                 .map(|d| calendar.business_time_between(now, d).as_secs()),

@@ -14,6 +14,7 @@ export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): Queu
     dueAt: '2025-03-12T16:30:00-04:00',
     dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
     dueProjected: true,
+    duePolicy: 'close',
     businessSecondsLeft: 3 * 3600,
     ...overrides,
   };
@@ -77,6 +78,7 @@ export function task(id: number, overrides: Partial<TaskDto> = {}): TaskDto {
     section: 'VI.C.6',
     dueAt: '2025-03-12T16:30:00-04:00',
     dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
+    policy: 'close',
     businessSecondsLeft: -3600,
     status: 'open',
     closedAt: null,

@@ -15,6 +15,19 @@ describe('TaskList', () => {
 
     expect(screen.getByTestId('task-due')).toHaveTextContent('Wed 2025-03-12 16:30 EDT');
     expect(screen.getByText(/overdue by 1 h/)).toBeInTheDocument();
+    expect(screen.getByTestId('task-due').closest('p')).toHaveTextContent(
+      'Due Wed 2025-03-12 16:30 EDT (-04:00) (close of business) · overdue by 1 h',
+    );
+  });
+
+  it('shows the deadline policy of each due time', () => {
+    render(TaskList, {
+      tasks: [task(3), task(4, { policy: 'elapsed' }), task(5, { dueAt: null, dueAtEt: null, policy: null })],
+      oncompleted: () => {},
+    });
+
+    const policies = screen.getAllByTestId('task-policy').map((p) => p.textContent);
+    expect(policies).toEqual(['(close of business)', '(8 h 30 min elapsed)']);
   });
 
   it('completes a task with its note', async () => {

@@ -176,6 +176,13 @@ export type ClosureDto = {
 	user: boolean,
 };
 
+/**  The rule that turns "within one business day" into a due time. */
+export type DeadlinePolicyDto = 
+/**  4:30 PM Eastern Time on the first business day after the day of receipt. */
+"close" | 
+/**  8 h 30 min of business time after receipt. */
+"elapsed";
+
 /**  The outcome of walking the tree for a message. */
 export type DecisionDto = {
 	/**  The SOPP applied, as "SOPP 8119 v11". */
@@ -444,6 +451,8 @@ export type QueueRowDto = {
 	dueAtEt: string | null,
 	/**  Whether the due time is projected for an untriaged message. */
 	dueProjected: boolean,
+	/**  The deadline policy of the due time, or none without one. */
+	duePolicy: DeadlinePolicyDto | null,
 	/**  Business seconds left until the due time, negative once overdue. */
 	businessSecondsLeft: number | null,
 };
@@ -472,6 +481,11 @@ export type SettingsDto = {
 	alertLeadMinutes: number[],
 	/**  Alert when a task becomes overdue. */
 	alertOverdue: boolean,
+	/**
+	 *  The deadline policy of the next triage. It is the core's `deadline-policy` setting,
+	 *  which the command-line tool reads too, so it is stored apart from the other fields.
+	 */
+	deadlinePolicy: DeadlinePolicyDto,
 };
 
 /**  A path that was not imported. */
@@ -528,6 +542,8 @@ export type TaskDto = {
 	dueAt: string | null,
 	/**  Due time formatted for display. */
 	dueAtEt: string | null,
+	/**  The deadline policy the due time was computed under, or none without a due time. */
+	policy: DeadlinePolicyDto | null,
 	/**  Business seconds left at the time of the request, negative once overdue. */
 	businessSecondsLeft: number | null,
 	/**  `open`, `done` or `cancelled`. */
