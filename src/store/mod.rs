@@ -22,7 +22,9 @@ pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, Write
 pub use migrations::SCHEMA_VERSION;
 pub use queue::{OpenTask, QueueRecord};
 pub use settings::{SettingKey, SettingValue};
-pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
+pub use sopp::{
+    DeletionState, Prerequisite, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord,
+};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use rusqlite::types::Type;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::messages::{self, MessageDeletion};
@@ -602,6 +602,22 @@ impl Store {
         Ok(self.conn.query_row(&sql, [id], task_from_row)?)
     }
 
+    /// Returns the tasks that open task `task` waits for: the kinds its definition lists
+    /// under `after` that have no done task for its message. The list is empty for a task
+    /// that is closed or waits for nothing, and [`Store::complete_task`] rejects the task
+    /// while it is not.
+    pub fn waiting_for(&self, task: &TaskRow) -> Result<Vec<Prerequisite>, Error> {
+        let after = Tree::sopp_8119_v11()
+            .tasks
+            .get(&task.kind)
+            .map(|definition| definition.after.as_slice())
+            .unwrap_or_default();
+        if task.status != "open" || after.is_empty() {
+            return Ok(Vec::new());
+        }
+        pending_prerequisites(&self.conn, task.message_id, after)
+    }
+
     /// Returns whether message `message_id`'s stored copy is kept, marked for deletion or
     /// deleted.
     ///
@@ -701,6 +717,53 @@ fn task_effect(kind: &str) -> Option<TaskEffect> {
         .and_then(|definition| definition.effect)
 }
 
+/// A task that must be done before another task of the same message can be completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prerequisite {
+    /// The task kind (`acknowledge-and-redirect`).
+    pub kind: String,
+    /// The action, from the task's definition.
+    pub title: String,
+    /// The open task of that kind, or none when the message has no such task.
+    pub task_id: Option<i64>,
+}
+
+/// Returns the kinds in `after` that have no done task for message `message_id`, with the
+/// open task of each kind when there is one.
+fn pending_prerequisites(
+    conn: &Connection,
+    message_id: i64,
+    after: &[String],
+) -> Result<Vec<Prerequisite>, Error> {
+    let mut pending = Vec::new();
+    for kind in after {
+        let rows: Vec<(i64, String)> = conn
+            .prepare_cached(
+                "SELECT id, status FROM tasks WHERE message_id = ?1 AND kind = ?2 ORDER BY id",
+            )?
+            .query_map(params![message_id, kind], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if rows.iter().any(|(_, status)| status == "done") {
+            continue;
+        }
+        let title = Tree::sopp_8119_v11()
+            .tasks
+            .get(kind)
+            .map_or_else(|| kind.clone(), |definition| definition.title.clone());
+        pending.push(Prerequisite {
+            kind: kind.clone(),
+            title,
+            task_id: rows
+                .iter()
+                .find(|(_, status)| status == "open")
+                .map(|(id, _)| *id),
+        });
+    }
+    Ok(pending)
+}
+
 /// Checks that every task kind in `after` has a done task for the message.
 fn check_order(
     tx: &Transaction<'_>,
@@ -710,24 +773,13 @@ fn check_order(
     message_id: i64,
     after: &[String],
 ) -> Result<(), Error> {
-    let mut waiting = Vec::new();
-    for prerequisite in after {
-        let rows: Vec<(i64, String)> = tx
-            .prepare(
-                "SELECT id, status FROM tasks WHERE message_id = ?1 AND kind = ?2 ORDER BY id",
-            )?
-            .query_map(params![message_id, prerequisite], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        if rows.iter().any(|(_, status)| status == "done") {
-            continue;
-        }
-        match rows.iter().find(|(_, status)| status == "open") {
-            Some((task, _)) => waiting.push(format!("task {task} ({prerequisite})")),
-            None => waiting.push(format!("a {prerequisite} task")),
-        }
-    }
+    let waiting: Vec<String> = pending_prerequisites(tx, message_id, after)?
+        .into_iter()
+        .map(|prerequisite| match prerequisite.task_id {
+            Some(task) => format!("task {task} ({})", prerequisite.kind),
+            None => format!("a {} task", prerequisite.kind),
+        })
+        .collect();
     if waiting.is_empty() {
         return Ok(());
     }

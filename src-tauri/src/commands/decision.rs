@@ -6,7 +6,7 @@ use tauri::State;
 use regmail::sopp::{triage, Answers, FactKey, Tree};
 
 use crate::ipc::decision::{AnswerDto, DecisionDto};
-use crate::ipc::tasks::TaskDto;
+use crate::ipc::tasks::{task_dtos, TaskDto};
 use crate::ipc::{ErrorCode, IpcError, IpcResult};
 use crate::state::{self, AppState};
 
@@ -43,12 +43,7 @@ pub async fn save_decision(
     let result = triage::triage(&mut store, message_id, &given, &settings, &user, now)?;
     let calendar = state::calendar(&store)?;
     tracing::info!(message_id, disposition = %result.outcome.disposition, "decision saved");
-    Ok(result
-        .saved
-        .open_tasks
-        .into_iter()
-        .map(|task| TaskDto::new(task, &calendar, now))
-        .collect())
+    task_dtos(&store, result.saved.open_tasks, &calendar, now)
 }
 
 fn parse_answers(answers: &[AnswerDto]) -> IpcResult<Answers> {

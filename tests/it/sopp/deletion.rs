@@ -103,6 +103,45 @@ fn assert_content_kept(store: &Store, id: i64, when: &str) -> anyhow::Result<()>
 }
 
 #[test]
+fn waiting_for_names_the_acknowledgement() -> anyhow::Result<()> {
+    let NotAccepted {
+        mut store,
+        message,
+        acknowledge,
+        delete,
+        ..
+    } = not_accepted()?;
+    let row = |store: &Store, id: i64| -> anyhow::Result<regmail::store::TaskRow> {
+        store
+            .message_tasks(message)?
+            .into_iter()
+            .find(|t| t.id == id)
+            .with_context(|| format!("task {id} stored"))
+    };
+
+    let waiting = store.waiting_for(&row(&store, delete)?)?;
+    assert_eq!(waiting.len(), 1, "one prerequisite: {waiting:?}");
+    assert_eq!(waiting[0].kind, "acknowledge-and-redirect");
+    assert_eq!(waiting[0].task_id, Some(acknowledge));
+    assert!(
+        waiting[0].title.starts_with("Acknowledge receipt"),
+        "title from the task definition: {}",
+        waiting[0].title
+    );
+    assert!(
+        store.waiting_for(&row(&store, acknowledge)?)?.is_empty(),
+        "the acknowledgement waits for nothing"
+    );
+
+    store.complete_task(acknowledge, &done_by(None, None, "2025-03-05T16:00:00Z"))?;
+    assert!(
+        store.waiting_for(&row(&store, delete)?)?.is_empty(),
+        "nothing to wait for once the acknowledgement is done"
+    );
+    Ok(())
+}
+
+#[test]
 fn deletion_before_acknowledgement_is_rejected() -> anyhow::Result<()> {
     let NotAccepted {
         mut store,

@@ -84,6 +84,18 @@ export function task(id: number, overrides: Partial<TaskDto> = {}): TaskDto {
     closedAt: null,
     closedBy: null,
     note: null,
+    resolutions: [],
+    resolution: null,
+    resolutionLabel: null,
+    waitingFor: [],
     ...overrides,
   };
 }
+
+/** The decisions of a record-unreadable-resolution task (SOPP 8119 VII.A.1). */
+export const unreadableResolutions = [
+  { value: 'resend', label: 'The sponsor resends the email' },
+  { value: 'reject', label: 'The email is rejected' },
+  { value: 'refer-to-dcc', label: 'The email is referred to DCC' },
+  { value: 'other-format', label: 'The sponsor submits it in another format' },
+];

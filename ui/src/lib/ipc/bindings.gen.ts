@@ -397,6 +397,16 @@ export type OpenTaskEvent = {
 	messageId: number,
 };
 
+/**  A task that must be done before this one. */
+export type PrerequisiteDto = {
+	/**  Its kind (`acknowledge-and-redirect`). */
+	kind: string,
+	/**  The action. */
+	title: string,
+	/**  The open task of that kind, or none when the message has no such task. */
+	taskId: number | null,
+};
+
 /**  A message stored raw because it did not parse. */
 export type QuarantinedDto = {
 	/**  Store id. */
@@ -467,6 +477,14 @@ export type RedirectDto = {
 	email: string | null,
 	/**  When this contact applies. */
 	when: string,
+};
+
+/**  A decision the reviewer can record when completing a task. */
+export type ResolutionDto = {
+	/**  The value sent back on completion (`refer-to-dcc`). */
+	value: string,
+	/**  Its meaning, as shown to the reviewer. */
+	label: string,
 };
 
 /**  The reviewer's settings. */
@@ -554,6 +572,17 @@ export type TaskDto = {
 	closedBy: string | null,
 	/**  The completion note. */
 	note: string | null,
+	/**
+	 *  The decisions to choose from on completion, one of which is required; empty for a
+	 *  task that records no decision.
+	 */
+	resolutions: ResolutionDto[],
+	/**  The decision recorded on completion, as its value. */
+	resolution: string | null,
+	/**  The meaning of the recorded decision. */
+	resolutionLabel: string | null,
+	/**  The tasks that must be done before this one can be completed; empty when none. */
+	waitingFor: PrerequisiteDto[],
 };
 
 /**  A task the outcome calls for. */
