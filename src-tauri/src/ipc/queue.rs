@@ -6,6 +6,7 @@ use specta::Type;
 use regmail::calendar::BusinessCalendar;
 use regmail::sopp::queue::{DueFilter, QueueEntry, QueueFilter};
 
+use crate::ipc::message::DeletionDto;
 use crate::ipc::settings::DeadlinePolicyDto;
 
 /// The queue's due-time filter.
@@ -65,8 +66,10 @@ pub struct QueueRowDto {
     pub subject: Option<String>,
     /// Receipt time in Eastern Time.
     pub received_at_et: Option<String>,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
+    /// The deletion of the stored copy, when it was deleted.
+    pub deleted: Option<DeletionDto>,
     /// Identifiers, canonical form.
     pub identifiers: Vec<String>,
     /// Whether the latest decision found it regulatory; none before triage.
@@ -96,6 +99,7 @@ impl QueueRowDto {
             subject: entry.subject,
             received_at_et: entry.received_at.map(|t| calendar.format_eastern(t)),
             status: entry.status,
+            deleted: entry.deleted.map(|d| DeletionDto::new(d, calendar)),
             identifiers: entry.identifiers,
             regulatory: entry.regulatory,
             disposition: entry.disposition,

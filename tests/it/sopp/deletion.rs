@@ -9,7 +9,7 @@ use super::store::{done_by, run, store_with, REVIEWER};
 
 /// A reply with thread links, an attachment and a body, so that every kind of content has
 /// something to delete.
-const REPLY: &[u8] =
+pub(super) const REPLY: &[u8] =
     b"Received: from mx1.sponsor.example (mx1.sponsor.example [192.0.2.20]) by\r\n\
 \x20mail.fda.hhs.gov with ESMTPS id 3Jx8Qa2; Wed, 05 Mar 2025 09:00:00 -0500\r\n\
 Date: Wed, 05 Mar 2025 08:59:12 -0500\r\n\

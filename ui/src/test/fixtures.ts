@@ -1,4 +1,4 @@
-import type { DecisionDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
+import type { DecisionDto, MessageDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
 
 export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): QueueRowDto {
   return {
@@ -7,6 +7,7 @@ export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): Queu
     subject: `STN 125742/${id} amendment`,
     receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
     status: 'parsed',
+    deleted: null,
     identifiers: [`STN 125742/${id}`],
     regulatory: null,
     disposition: null,
@@ -99,3 +100,50 @@ export const unreadableResolutions = [
   { value: 'refer-to-dcc', label: 'The email is referred to DCC' },
   { value: 'other-format', label: 'The sponsor submits it in another format' },
 ];
+
+export function message(id: number, overrides: Partial<MessageDto> = {}): MessageDto {
+  return {
+    id,
+    messageId: `<m${id}@sponsor.example>`,
+    from: 'Dana Sponsor <dana@sponsor.example>',
+    to: ['Dana Whitfield <dana.whitfield@fda.hhs.gov>'],
+    cc: [],
+    subject: 'STN 125742/0 amendment',
+    date: '2025-03-11T09:58:00-04:00',
+    receivedAt: '2025-03-11T14:00:00Z',
+    receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
+    receivedSource: 'received-header',
+    status: 'parsed',
+    deleted: null,
+    quarantineReason: null,
+    bodyText: 'Please find the amendment attached.',
+    html: null,
+    attachments: [],
+    warnings: [],
+    identifiers: [],
+    ...overrides,
+  };
+}
+
+/** A message whose stored copy was deleted under SOPP 8119 V.B.2.a.iii. */
+export function deletedMessage(id: number): MessageDto {
+  return message(id, {
+    messageId: null,
+    from: null,
+    to: [],
+    subject: null,
+    date: null,
+    receivedAt: null,
+    receivedAtEt: null,
+    receivedSource: null,
+    status: 'deleted',
+    deleted: {
+      deletedAt: '2025-03-05T17:00:00Z',
+      deletedAtEt: 'Wed 2025-03-05 12:00 EST (-05:00)',
+      deletedBy: 'dana.whitfield@fda.hhs.gov',
+      taskId: 12,
+      section: 'V.B.2.a.iii',
+    },
+    bodyText: '',
+  });
+}

@@ -19,7 +19,10 @@ export const commands = {
 	queueOrder: (filter: QueueFilterDto) => typedError<QueueOrderDto, IpcError>(__TAURI_INVOKE("queue_order", { filter })),
 	/**  Returns the queue rows of messages `ids`, in the order given. */
 	queueRows: (ids: number[]) => typedError<QueueRowDto[], IpcError>(__TAURI_INVOKE("queue_rows", { ids })),
-	/**  Returns message `id` with its sanitized HTML body and highlighted identifiers. */
+	/**
+	 *  Returns message `id` with its sanitized HTML body and highlighted identifiers, or, when
+	 *  its stored copy was deleted, what remains of it and who deleted it when.
+	 */
 	getMessage: (id: number) => typedError<MessageDto, IpcError>(__TAURI_INVOKE("get_message", { id })),
 	/**
 	 *  Writes attachment `index` of message `message_id` to `path`, a file the user chose in
@@ -209,6 +212,20 @@ export type DecisionDto = {
 	openQuestions: string[],
 };
 
+/**  The deletion of a message's stored copy (SOPP 8119 V.B.2.a.iii). */
+export type DeletionDto = {
+	/**  When, RFC 3339 UTC. */
+	deletedAt: string,
+	/**  When, formatted in Eastern Time for display. */
+	deletedAtEt: string,
+	/**  The user who completed the deleting task. */
+	deletedBy: string,
+	/**  The task whose completion deleted it. */
+	taskId: number,
+	/**  The SOPP section the deletion applied. */
+	section: string,
+};
+
 /**  One entry of the RPM directory. */
 export type DirectoryEntryDto = {
 	/**  The identifier as written (`125742`). */
@@ -373,8 +390,13 @@ export type MessageDto = {
 	receivedAtEt: string | null,
 	/**  The evidence the receipt time was taken from. */
 	receivedSource: string | null,
-	/**  `parsed` or `quarantined`. */
+	/**  `parsed`, `quarantined`, or `deleted` once the stored copy was deleted. */
 	status: string,
+	/**
+	 *  The deletion of the stored copy, when it was deleted; the message then has no
+	 *  headers, body or attachments left.
+	 */
+	deleted: DeletionDto | null,
 	/**  Why the message was quarantined. */
 	quarantineReason: string | null,
 	/**  The text body. */
@@ -445,8 +467,10 @@ export type QueueRowDto = {
 	subject: string | null,
 	/**  Receipt time in Eastern Time. */
 	receivedAtEt: string | null,
-	/**  `parsed` or `quarantined`. */
+	/**  `parsed`, `quarantined`, or `deleted` once the stored copy was deleted. */
 	status: string,
+	/**  The deletion of the stored copy, when it was deleted. */
+	deleted: DeletionDto | null,
 	/**  Identifiers, canonical form. */
 	identifiers: string[],
 	/**  Whether the latest decision found it regulatory; none before triage. */
