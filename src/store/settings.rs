@@ -93,7 +93,8 @@ impl Store {
     }
 
     /// Saves the deadline policy chosen by `user` at `at`, and records the change in the
-    /// audit log. Returns `false`, and records nothing, when `policy` is already in force.
+    /// audit log. Returns `false`, and saves and records nothing, when `policy` is already
+    /// in force, including the default while none is saved.
     ///
     /// Open tasks keep the due time and policy they were given until their message is
     /// triaged again.
@@ -104,7 +105,7 @@ impl Store {
         at: Timestamp,
     ) -> Result<bool, Error> {
         let previous = self.deadline_policy()?;
-        if previous == policy && self.saved_deadline_policy()?.is_some() {
+        if previous == policy {
             return Ok(false);
         }
         let key = SettingKey::DeadlinePolicy.as_str();
