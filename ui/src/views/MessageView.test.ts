@@ -26,6 +26,9 @@ describe('MessageView', () => {
 
     expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('STN 125742/0 amendment');
     expect(screen.getByText('Please find the amendment attached.')).toBeInTheDocument();
+    expect(screen.getByText('Received').nextElementSibling).toHaveTextContent(
+      'Tue 2025-03-11 10:00 EDT (-04:00) (from the received header)',
+    );
     expect(screen.getByRole('tab', { name: 'Decision' })).toBeInTheDocument();
     expect(screen.queryByTestId('deleted-notice')).not.toBeInTheDocument();
   });

@@ -39,7 +39,7 @@ describe('QueueView', () => {
 
     const row = await screen.findByText('STN 125742/1 amendment');
     const option = row.closest('[role="option"]');
-    expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) (close of business) · 3 h left');
+    expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left · policy close');
     expect(option).toHaveTextContent('Needs decision');
   });
 
