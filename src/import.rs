@@ -14,6 +14,7 @@ use crate::mailbox::{
     self, detect_format, DetectedFormat, Format, MboxReader, MboxVariant, Origin, RawMessage,
 };
 use crate::message::{self, Parsed};
+use crate::smime::{self, KeyPair, Processed, TrustStore};
 use crate::store::{self, NewMessage, Store, WriteOutcome};
 
 /// Errors that stop an import.
@@ -251,6 +252,11 @@ pub struct ImportReport {
     pub same_message_id: Vec<SameMessageId>,
     /// Paths not imported, with the reason.
     pub skipped: Vec<Skipped>,
+    /// New messages with an S/MIME layer that were verified or decrypted on import.
+    pub smime_checked: u64,
+    /// Ids of new encrypted messages that could not be decrypted (no matching key, or a
+    /// failure); SOPP 8119 VII.A.1 applies to them.
+    pub smime_unreadable: Vec<i64>,
     /// Files read.
     pub files: u64,
     /// Bytes read.
@@ -276,7 +282,18 @@ pub struct Progress {
 
 struct ReadMessage {
     message: NewMessage,
+    smime: Option<Processed>,
     bytes_done: u64,
+}
+
+/// What S/MIME processing on import works with: the trust store and the keys unlocked for
+/// this session.
+#[derive(Debug, Default)]
+pub struct SmimeSession {
+    /// Trust anchors and CRLs.
+    pub trust: TrustStore,
+    /// Unlocked private keys.
+    pub keys: Vec<KeyPair>,
 }
 
 enum Item {
@@ -284,11 +301,29 @@ enum Item {
     Failed(Skipped),
 }
 
-/// Imports the files of `plan` into `store`, calling `progress` after each batch.
+/// Imports the files of `plan` into `store`, calling `progress` after each batch. S/MIME
+/// messages are verified against the stored trust anchors; none is decrypted, because no
+/// key is unlocked.
 pub fn run(
     store: &mut Store,
     plan: Plan,
     options: ImportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ImportReport, Error> {
+    let session = SmimeSession {
+        trust: store.trust_store()?,
+        keys: Vec::new(),
+    };
+    run_with_smime(store, plan, options, &session, progress)
+}
+
+/// Imports as [`run`] does, verifying signed messages and decrypting encrypted ones with
+/// `session`. The results are stored with each new message.
+pub fn run_with_smime(
+    store: &mut Store,
+    plan: Plan,
+    options: ImportOptions,
+    session: &SmimeSession,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ImportReport, Error> {
     let mut report = ImportReport {
@@ -307,9 +342,9 @@ pub fn run(
     let inputs = plan.inputs;
     let variant = options.mbox_variant;
     std::thread::scope(|scope| -> Result<(), Error> {
-        scope.spawn(move || read_inputs(inputs, variant, sender));
+        scope.spawn(move || read_inputs(inputs, variant, session, sender));
 
-        let mut batch: Vec<NewMessage> = Vec::with_capacity(batch_size);
+        let mut batch: Vec<(NewMessage, Option<Processed>)> = Vec::with_capacity(batch_size);
         let mut batch_bytes = 0usize;
         let mut bytes_done = 0;
         for item in receiver {
@@ -317,7 +352,7 @@ pub fn run(
                 Item::Message(parsed) => {
                     bytes_done = parsed.bytes_done;
                     batch_bytes += parsed.message.raw.bytes.len();
-                    batch.push(parsed.message);
+                    batch.push((parsed.message, parsed.smime));
                 }
                 Item::Failed(skipped) => report.skipped.push(skipped),
             }
@@ -349,15 +384,18 @@ pub fn run(
 
 fn flush(
     store: &mut Store,
-    batch: &mut Vec<NewMessage>,
+    batch: &mut Vec<(NewMessage, Option<Processed>)>,
     report: &mut ImportReport,
     state: &mut Progress,
 ) -> Result<(), Error> {
     if batch.is_empty() {
         return Ok(());
     }
-    let outcomes = store.write_messages(batch)?;
-    for (message, outcome) in batch.iter().zip(outcomes) {
+    let (messages, processed): (Vec<NewMessage>, Vec<Option<Processed>>) =
+        std::mem::take(batch).into_iter().unzip();
+    let outcomes = store.write_messages(&messages)?;
+    let mut smime_results = Vec::new();
+    for ((message, outcome), processed) in messages.iter().zip(outcomes).zip(&processed) {
         report.found += 1;
         match outcome {
             WriteOutcome::Imported {
@@ -365,6 +403,17 @@ fn flush(
                 same_message_id,
             } => {
                 report.imported += 1;
+                if let Some(processed) = processed {
+                    let received_at = match &message.parsed {
+                        Parsed::Message(parsed) => parsed.received_at,
+                        Parsed::Quarantined { .. } => None,
+                    };
+                    report.smime_checked += 1;
+                    if processed.report.verdict == smime::Verdict::Unreadable {
+                        report.smime_unreadable.push(id);
+                    }
+                    smime_results.push((id, processed, received_at));
+                }
                 if let (false, Parsed::Message(parsed)) =
                     (same_message_id.is_empty(), &message.parsed)
                 {
@@ -389,11 +438,11 @@ fn flush(
             }
         }
     }
+    store.save_smime_results(&smime_results)?;
     state.found = report.found;
     state.imported = report.imported;
     state.duplicates = report.duplicates;
     state.quarantined = report.quarantined.len() as u64;
-    batch.clear();
     Ok(())
 }
 
@@ -406,16 +455,28 @@ pub fn describe_origin(origin: &Origin) -> String {
 }
 
 /// Reads every input, parses each message and sends it to the writer (the reading thread).
-fn read_inputs(inputs: Vec<(Input, u64)>, variant: MboxVariant, sender: mpsc::SyncSender<Item>) {
+fn read_inputs(
+    inputs: Vec<(Input, u64)>,
+    variant: MboxVariant,
+    session: &SmimeSession,
+    sender: mpsc::SyncSender<Item>,
+) {
     let mut done_before = 0u64;
     for (input, size) in inputs {
         let result = match &input {
-            Input::Mbox(path) => read_mbox(path, variant, done_before, &sender),
+            Input::Mbox(path) => read_mbox(path, variant, done_before, session, &sender),
             Input::Message {
                 path,
                 format,
                 envelope_line,
-            } => read_single(path, *format, *envelope_line, done_before + size, &sender),
+            } => read_single(
+                path,
+                *format,
+                *envelope_line,
+                done_before + size,
+                session,
+                &sender,
+            ),
         };
         match result {
             Ok(true) => {}
@@ -440,13 +501,14 @@ fn read_mbox(
     path: &Path,
     variant: MboxVariant,
     done_before: u64,
+    session: &SmimeSession,
     sender: &mpsc::SyncSender<Item>,
 ) -> Result<bool, mailbox::Error> {
     let mut reader = MboxReader::open(path, variant)?;
     while let Some(raw) = reader.next() {
         let raw = raw?;
         let bytes_done = done_before + reader.position();
-        if !send_parsed(raw, bytes_done, sender) {
+        if !send_parsed(raw, bytes_done, session, sender) {
             return Ok(false);
         }
     }
@@ -458,6 +520,7 @@ fn read_single(
     format: Format,
     envelope_line: bool,
     bytes_done: u64,
+    session: &SmimeSession,
     sender: &mpsc::SyncSender<Item>,
 ) -> Result<bool, mailbox::Error> {
     let bytes = std::fs::read(path).map_err(|e| mailbox::Error::io(path, e))?;
@@ -481,18 +544,34 @@ fn read_single(
         envelope,
         skip,
     };
-    Ok(send_parsed(raw, bytes_done, sender))
+    Ok(send_parsed(raw, bytes_done, session, sender))
 }
 
-fn send_parsed(raw: RawMessage, bytes_done: u64, sender: &mpsc::SyncSender<Item>) -> bool {
+fn send_parsed(
+    raw: RawMessage,
+    bytes_done: u64,
+    session: &SmimeSession,
+    sender: &mpsc::SyncSender<Item>,
+) -> bool {
     let sha256 = message::sha256_hex(&raw.bytes);
     let parsed = message::parse(raw.message_bytes(), raw.envelope.as_deref());
+    let is_smime = matches!(parsed, Parsed::Message(_)) && smime::is_smime(raw.message_bytes());
+    let smime = is_smime.then(|| {
+        let options = smime::Options {
+            trust: &session.trust,
+            keys: &session.keys,
+            at: jiff::Timestamp::now(),
+        };
+        smime::process(raw.message_bytes(), &options)
+    });
     let item = Item::Message(Box::new(ReadMessage {
         message: NewMessage {
+            packed: store::pack(&raw.bytes),
             raw,
             sha256,
             parsed,
         },
+        smime,
         bytes_done,
     }));
     sender.send(item).is_ok()

@@ -12,5 +12,6 @@ pub mod calendar;
 pub mod import;
 pub mod mailbox;
 pub mod message;
+pub mod smime;
 pub mod sopp;
 pub mod store;

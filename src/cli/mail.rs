@@ -26,6 +26,10 @@ pub struct ImportArgs {
     /// `>+From ` line (right for mboxrd and mboxo exports); mboxo only from `>From ` lines.
     #[arg(long, value_enum, default_value = "mboxrd")]
     pub mbox_variant: MboxVariantArg,
+    /// Name of the environment variable holding the passphrase of the keys stored with
+    /// `regmail keys import`; when given, encrypted messages are decrypted on import.
+    #[arg(long, value_name = "VAR")]
+    pub key_passphrase_env: Option<String>,
 }
 
 /// The `--mbox-variant` values.
@@ -101,7 +105,11 @@ pub fn import(store: &mut Store, args: ImportArgs, quiet: bool) -> anyhow::Resul
         );
         bar
     };
-    let report = import::run(store, plan, options, &mut |p| {
+    let session = import::SmimeSession {
+        trust: store.trust_store()?,
+        keys: super::smime::session_keys(store, args.key_passphrase_env.as_deref())?,
+    };
+    let report = import::run_with_smime(store, plan, options, &session, &mut |p| {
         bar.set_position(p.bytes_done);
         bar.set_message(format!(
             "{} found, {} imported, {}, {} quarantined",

@@ -4,6 +4,7 @@
 mod calendar;
 mod mail;
 mod settings;
+mod smime;
 mod sopp;
 
 use std::path::PathBuf;
@@ -55,6 +56,12 @@ pub enum Command {
     Holidays(calendar::HolidaysArgs),
     /// Add, import, list or remove closures such as snow days.
     Closures(calendar::ClosuresArgs),
+    /// Verify or decrypt S/MIME messages; list the secure-partner registry.
+    Smime(smime::SmimeArgs),
+    /// Import or list your S/MIME private keys (stored sealed with a passphrase).
+    Keys(smime::KeysArgs),
+    /// Add, list or remove S/MIME trust anchors and CRLs.
+    Trust(smime::TrustArgs),
     /// List, show or change settings, such as the deadline policy.
     Settings(settings::SettingsArgs),
 }
@@ -151,6 +158,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Due(args) => calendar::due(cli.db, args),
         Command::Holidays(args) => calendar::holidays(cli.db, args),
         Command::Closures(args) => calendar::closures(cli.db, args, quiet),
+        Command::Smime(args) => smime::run(cli.db, args),
+        Command::Keys(args) => smime::run_keys(cli.db, args, quiet),
+        Command::Trust(args) => smime::run_trust(cli.db, args, quiet),
         Command::Settings(args) => settings::run(&mut open_store(cli.db)?, args),
     }
 }

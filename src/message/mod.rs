@@ -8,9 +8,9 @@
 
 mod charset;
 pub mod html;
-mod params;
+pub(crate) mod params;
 mod rfc2047;
-mod transfer;
+pub(crate) mod transfer;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -1,14 +1,15 @@
 //! Builds [`MessageFacts`] from a message parsed by `mail-parser`.
 //!
 //! This is the one place the procedure touches MIME. S/MIME decryption is not done here:
-//! an enveloped message is reported as encrypted with no key, and the caller that can
-//! decrypt passes the decrypted message instead and sets [`Encryption::Decrypted`].
+//! an enveloped message is reported as encrypted with no key, and [`apply_smime`] replaces
+//! that with the stored S/MIME result (decrypted content, or the reason it is unreadable).
 
 use jiff::Timestamp;
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
 use super::facts::{AttachmentFacts, Encryption, Mailbox, MessageFacts, Unparsed};
 use crate::message::{ParsedMessage, ReceiptSource};
+use crate::store::StoredSmime;
 
 /// Errors building message facts.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -165,6 +166,52 @@ pub fn facts_from_stored(parsed: &ParsedMessage, raw: &[u8]) -> Result<MessageFa
         encryption,
         unparsed: None,
     })
+}
+
+/// Updates `facts` with the stored S/MIME result of the message.
+///
+/// An encrypted message that was decrypted becomes [`Encryption::Decrypted`] with the text
+/// and attachments of the decrypted content; one that was not becomes
+/// [`Encryption::NoKey`] with the named reasons, which makes it unreadable (SOPP 8119
+/// VII.A.1). Signed content (opaque signatures carry it only inside the CMS) replaces the
+/// outer text and attachments, so the signature file is not counted as an attachment.
+pub fn apply_smime(facts: &mut MessageFacts, smime: &StoredSmime) {
+    let report = &smime.report;
+    if report.encrypted && !report.decrypted {
+        let reasons: Vec<String> = report
+            .unreadable_reasons()
+            .iter()
+            .map(|reason| format!("{} ({})", reason.text, reason.code.as_str()))
+            .collect();
+        facts.encryption = Encryption::NoKey {
+            reason: reasons.join("; "),
+        };
+        facts.attachments.clear();
+        return;
+    }
+    if report.encrypted {
+        facts.encryption = Encryption::Decrypted;
+    }
+    if let Some(content) = &smime.content_summary {
+        facts.body_text.clone_from(&content.body_text);
+        facts.attachments = content
+            .attachments
+            .iter()
+            .map(|attachment| AttachmentFacts {
+                name: attachment.name.clone().unwrap_or_default(),
+                size: attachment.size,
+                mime: attachment.mime_type.clone(),
+                empty: attachment.size == 0,
+                corrupt: false,
+            })
+            .collect();
+        facts.parse_problems.extend(
+            content
+                .warnings
+                .iter()
+                .map(|w| format!("decrypted or signed content: {w}")),
+        );
+    }
 }
 
 /// Builds the facts of a message that could not be parsed on import (quarantined), from

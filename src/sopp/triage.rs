@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::engine::{evaluate, Answers, EngineError, Outcome};
 use super::facts::{MessageFacts, Settings};
-use super::mail::{facts_from_quarantined, facts_from_stored, MailError};
+use super::mail::{apply_smime, facts_from_quarantined, facts_from_stored, MailError};
 use super::tree::Tree;
 use crate::calendar::{self, BusinessCalendar};
 use crate::store::{self, SavedTriage, Store, TriageRecord};
@@ -107,7 +107,12 @@ pub fn stored_facts(store: &Store, id: i64) -> Result<MessageFacts, TriageError>
         );
         return Ok(facts);
     }
-    facts_from_stored(&message.parsed, &raw).map_err(|source| TriageError::Mail { id, source })
+    let mut facts = facts_from_stored(&message.parsed, &raw)
+        .map_err(|source| TriageError::Mail { id, source })?;
+    if let Some(smime) = store.smime_result(id)? {
+        apply_smime(&mut facts, &smime);
+    }
+    Ok(facts)
 }
 
 /// Returns the business calendar with the user's closures from the store.

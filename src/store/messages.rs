@@ -17,6 +17,9 @@ pub struct NewMessage {
     pub sha256: String,
     /// The parse result.
     pub parsed: Parsed,
+    /// `raw.bytes` in the form they are stored, packed on the reading thread so that the
+    /// writing thread only writes.
+    pub packed: super::PackedBytes,
 }
 
 /// The result of writing one message.
@@ -210,16 +213,16 @@ impl Store {
     /// Returns [`Error::MessageDeleted`] when the stored copy was deleted, and
     /// [`Error::MessageNotFound`] when no message has this id.
     pub fn raw_message(&self, id: i64) -> Result<Vec<u8>, Error> {
-        let bytes = self
+        let stored: Option<(String, Vec<u8>)> = self
             .conn
             .query_row(
-                "SELECT bytes FROM message_raw WHERE message_id = ?1",
+                "SELECT compression, bytes FROM message_raw WHERE message_id = ?1",
                 [id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        if let Some(bytes) = bytes {
-            return Ok(bytes);
+        if let Some((compression, data)) = stored {
+            return super::raw::unpack(id, &compression, data);
         }
         match self.message_deletion(id)? {
             Some(deletion) => Err(Error::MessageDeleted {
@@ -258,7 +261,7 @@ impl Store {
             .query_row(
                 "SELECT id, sha256, size, status, quarantine_reason, message_id, subject, from_name, \
                  from_address, to_json, cc_json, bcc_json, date, received_at, received_source, \
-                 body_text, warnings_json, imported_at FROM messages WHERE id = ?1",
+                 body_text, warnings_json, imported_at, references_json FROM messages WHERE id = ?1",
                 [id],
                 |row| {
                     Ok((
@@ -273,7 +276,7 @@ impl Store {
                         (row.get::<_, String>(9)?, row.get::<_, String>(10)?, row.get::<_, String>(11)?),
                         (row.get::<_, Option<String>>(12)?, row.get::<_, Option<String>>(13)?, row.get::<_, Option<String>>(14)?),
                         row.get::<_, String>(15)?,
-                        row.get::<_, String>(16)?,
+                        (row.get::<_, String>(16)?, row.get::<_, String>(18)?),
                         row.get::<_, String>(17)?,
                     ))
                 },
@@ -292,7 +295,7 @@ impl Store {
             addresses,
             dates,
             body_text,
-            warnings,
+            (warnings, references),
             imported_at,
         ) = row;
 
@@ -317,7 +320,7 @@ impl Store {
                 .as_deref()
                 .and_then(crate::message::ReceiptSource::from_name),
             in_reply_to: self.links(id, "in-reply-to")?,
-            references: self.links(id, "references")?,
+            references: from_json("references_json", &references)?,
             body_text,
             attachments: self.attachments(id)?,
             warnings: from_json("warnings_json", &warnings)?,
@@ -404,7 +407,8 @@ pub(super) fn delete_content(
     tx.execute(
         "UPDATE messages SET message_id = NULL, subject = NULL, from_name = NULL, \
          from_address = NULL, to_json = '[]', cc_json = '[]', bcc_json = '[]', date = NULL, \
-         received_at = NULL, received_source = NULL, body_text = '', warnings_json = '[]' \
+         received_at = NULL, received_source = NULL, body_text = '', warnings_json = '[]', \
+         references_json = '[]' \
          WHERE id = ?1",
         [id],
     )?;
@@ -500,8 +504,10 @@ fn write_message(
         | WriteOutcome::Quarantined { id }
         | WriteOutcome::Duplicate { id } => id,
     };
-    tx.prepare_cached("INSERT INTO message_raw (message_id, bytes) VALUES (?1, ?2)")?
-        .execute(params![id, bytes])?;
+    tx.prepare_cached(
+        "INSERT INTO message_raw (message_id, compression, bytes) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![id, message.packed.compression, message.packed.data])?;
     insert_origin(tx, id, &message.raw)?;
     Ok(outcome)
 }
@@ -515,8 +521,9 @@ fn insert_parsed(
     let from = parsed.from.as_ref();
     tx.prepare_cached(
         "INSERT INTO messages (sha256, size, status, message_id, subject, from_name, from_address, \
-         to_json, cc_json, bcc_json, date, received_at, received_source, body_text, warnings_json, imported_at) \
-         VALUES (?1, ?2, 'parsed', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         to_json, cc_json, bcc_json, date, received_at, received_source, body_text, warnings_json, imported_at, \
+         references_json) \
+         VALUES (?1, ?2, 'parsed', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         message.sha256,
@@ -534,6 +541,7 @@ fn insert_parsed(
         parsed.body_text,
         to_json(&parsed.warnings),
         imported_at,
+        to_json(&parsed.references),
     ])?;
     let id = tx.last_insert_rowid();
 
@@ -554,13 +562,8 @@ fn insert_parsed(
     let mut link_stmt = tx.prepare_cached(
         "INSERT INTO message_links (message_id, kind, position, target) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (kind, targets) in [
-        ("in-reply-to", &parsed.in_reply_to),
-        ("references", &parsed.references),
-    ] {
-        for (position, target) in targets.iter().enumerate() {
-            link_stmt.execute(params![id, kind, position as i64, target])?;
-        }
+    for (position, target) in parsed.in_reply_to.iter().enumerate() {
+        link_stmt.execute(params![id, "in-reply-to", position as i64, target])?;
     }
 
     let addresses: Vec<String> = parsed

@@ -13,7 +13,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_desktop.sql"),
     include_str!("migrations/0005_task_resolutions.sql"),
     include_str!("migrations/0006_message_deletions.sql"),
-    include_str!("migrations/0007_task_policy.sql"),
+    include_str!("migrations/0007_smime.sql"),
+    include_str!("migrations/0008_raw_compression.sql"),
+    include_str!("migrations/0009_references_json.sql"),
+    include_str!("migrations/0010_task_policy.sql"),
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod corpus;
 mod import;
+mod smime;
 mod sopp;
 
 use std::path::{Path, PathBuf};

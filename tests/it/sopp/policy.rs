@@ -316,7 +316,7 @@ fn retriage_after_policy_change_moves_open_tasks() -> anyhow::Result<()> {
 }
 
 #[test]
-fn version_6_database_gets_close_policy() -> anyhow::Result<()> {
+fn version_9_database_gets_close_policy() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("regmail.db");
     let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
@@ -329,11 +329,14 @@ fn version_6_database_gets_close_policy() -> anyhow::Result<()> {
             "0004_desktop.sql",
             "0005_task_resolutions.sql",
             "0006_message_deletions.sql",
+            "0007_smime.sql",
+            "0008_raw_compression.sql",
+            "0009_references_json.sql",
         ] {
             conn.execute_batch(&std::fs::read_to_string(migrations.join(file))?)?;
         }
         conn.execute_batch(
-            "PRAGMA user_version = 6;
+            "PRAGMA user_version = 9;
              INSERT INTO messages (id, sha256, size, status, imported_at)
                  VALUES (1, 'aa', 10, 'parsed', '2025-03-01T12:00:00Z');
              INSERT INTO decisions (id, message_id, sopp, disposition, section, outcome_json, decided_by, decided_at)

@@ -1,0 +1,614 @@
+//! `regmail smime`, `regmail keys` and `regmail trust`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use jiff::Timestamp;
+use regmail::smime::{self, vault, KeyPair, Layer, SmimeReport, TrustStore};
+use regmail::store::Store;
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+/// Arguments of `regmail smime`.
+#[derive(Debug, Args)]
+pub struct SmimeArgs {
+    #[command(subcommand)]
+    pub command: SmimeCommand,
+}
+
+/// The `smime` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SmimeCommand {
+    /// Verify the signatures of a message file or stored message; exit 0 when every signer
+    /// is intact and trusted, 1 otherwise.
+    Verify(VerifyArgs),
+    /// Decrypt a message file or stored message and print the decrypted MIME entity.
+    Decrypt(DecryptArgs),
+    /// List the secure-partner registry: senders whose S/MIME signatures verified.
+    Partners(PartnersArgs),
+}
+
+/// Arguments of `regmail smime verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A message file (.eml, or a bare S/MIME entity), or a stored message id.
+    #[arg(value_name = "FILE|ID")]
+    pub message: String,
+    /// A trust anchor file (PEM, DER or .p7b); may be repeated. Added to the anchors in the
+    /// store.
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Extra certificates (intermediates) that may complete a chain; not trusted as such.
+    #[arg(long, value_name = "PEM")]
+    pub certfile: Vec<PathBuf>,
+    /// A CRL file (PEM or DER) to check revocation with; may be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Check validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<Timestamp>,
+    /// A key file (PKCS#12 or PEM) to open encrypted layers with.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Name of the environment variable holding the key file's passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail smime decrypt`.
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// A message file, or a stored message id.
+    #[arg(value_name = "FILE|ID")]
+    pub message: String,
+    /// The key file: PKCS#12 (.p12, .pfx) or PEM. Without it, the keys stored with
+    /// `regmail keys import` are unlocked with the passphrase.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The certificate of a PEM key, when the key file has none.
+    #[arg(long, value_name = "PEM")]
+    pub cert: Option<PathBuf>,
+    /// Name of the environment variable holding the passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+}
+
+/// Arguments of `regmail smime partners`.
+#[derive(Debug, Args)]
+pub struct PartnersArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// The `keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Import your private key (PKCS#12 or PEM) into the store, sealed with a passphrase.
+    Import(KeysImportArgs),
+    /// List the stored keys (certificates only; keys stay sealed).
+    List,
+}
+
+/// Arguments of `regmail keys import`.
+#[derive(Debug, Args)]
+pub struct KeysImportArgs {
+    /// The key file: PKCS#12 (.p12, .pfx) or PEM.
+    pub file: PathBuf,
+    /// The certificate of a PEM key, when the key file has none.
+    #[arg(long, value_name = "PEM")]
+    pub cert: Option<PathBuf>,
+    /// Name of the environment variable holding the key file's passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Name of the environment variable holding the passphrase to seal the stored key
+    /// with; defaults to the key file's passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub store_passphrase_env: Option<String>,
+}
+
+/// Arguments of `regmail trust`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    #[command(subcommand)]
+    pub command: TrustCommand,
+}
+
+/// The `trust` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Add trust anchors and CRLs from PEM, DER or PKCS#7 (.p7b) files.
+    Add {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List trust anchors and CRLs.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the anchor or CRL whose SHA-256 fingerprint starts with the given hex.
+    Remove {
+        /// Fingerprint (or a unique prefix of at least 8 hex digits).
+        fingerprint: String,
+    },
+}
+
+fn read_passphrase(var: Option<&str>) -> anyhow::Result<Option<Zeroizing<String>>> {
+    let Some(var) = var else {
+        return Ok(None);
+    };
+    let value = std::env::var(var).with_context(|| {
+        format!("the environment variable {var} named by --passphrase-env is not set")
+    })?;
+    Ok(Some(Zeroizing::new(value)))
+}
+
+/// Reads the message named by `spec`: a file when one exists at that path, else a store id.
+fn read_message(spec: &str, db: Option<PathBuf>) -> anyhow::Result<Vec<u8>> {
+    let path = Path::new(spec);
+    if path.exists() {
+        return std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
+    }
+    let Ok(id) = spec.parse::<i64>() else {
+        bail!("{spec} is not a file and not a message id; give an .eml file or an id from `regmail list`");
+    };
+    let store = super::open_store(db)?;
+    Ok(store.raw_message(id)?)
+}
+
+/// Returns the stored trust store, when a database exists.
+fn stored_trust(db: Option<PathBuf>) -> anyhow::Result<TrustStore> {
+    let path = db.unwrap_or_else(Store::default_path);
+    if !path.exists() {
+        return Ok(TrustStore::default());
+    }
+    Ok(Store::open(&path)?.trust_store()?)
+}
+
+fn read_keys(
+    key: &Path,
+    cert: Option<&Path>,
+    passphrase: Option<&str>,
+) -> anyhow::Result<Vec<KeyPair>> {
+    let bytes = Zeroizing::new(
+        std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?,
+    );
+    let mut pairs = smime::read_key_file(&bytes, passphrase)
+        .with_context(|| format!("cannot open the key file {}", key.display()))?;
+    if let Some(cert) = cert {
+        let bundle = smime::read_bundle(
+            &std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?,
+        )
+        .with_context(|| format!("cannot read the certificate {}", cert.display()))?;
+        for pair in pairs.iter_mut().filter(|p| p.cert.is_none()) {
+            pair.cert = bundle
+                .certs
+                .iter()
+                .find(|c| c.public_key().is_ok_and(|public| pair.key.matches(&public)))
+                .cloned();
+            if pair.cert.is_none() {
+                bail!(
+                    "the certificate {} is not for the key in {}",
+                    cert.display(),
+                    key.display()
+                );
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// Unlocks the keys stored with `regmail keys import`.
+fn unlock_stored_keys(store: &Store, passphrase: &str) -> anyhow::Result<Vec<KeyPair>> {
+    let mut pairs = Vec::new();
+    for stored in store.keys()? {
+        let Ok(secret) = vault::open(&stored.sealed, passphrase, &stored.fingerprint) else {
+            tracing::debug!(key = stored.id, "passphrase does not unlock stored key");
+            continue;
+        };
+        let key = smime::PrivateKey::from_pkcs8_der(&secret)?;
+        let cert = smime::Cert::from_der(&stored.cert_der)
+            .context("a stored key certificate does not decode")?;
+        pairs.push(KeyPair {
+            key,
+            cert: Some(cert),
+        });
+    }
+    Ok(pairs)
+}
+
+/// Returns the keys unlocked by the passphrase in `var`, for `regmail import`.
+pub fn session_keys(store: &Store, var: Option<&str>) -> anyhow::Result<Vec<KeyPair>> {
+    let Some(passphrase) = read_passphrase(var)? else {
+        return Ok(Vec::new());
+    };
+    let keys = unlock_stored_keys(store, &passphrase)?;
+    if keys.is_empty() && !store.keys()?.is_empty() {
+        bail!("the passphrase unlocks none of the stored keys");
+    }
+    Ok(keys)
+}
+
+pub fn run(db: Option<PathBuf>, args: SmimeArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        SmimeCommand::Verify(args) => verify(db, args),
+        SmimeCommand::Decrypt(args) => decrypt(db, args),
+        SmimeCommand::Partners(args) => partners(db, args),
+    }
+}
+
+/// The JSON object of `smime verify --json`.
+#[derive(Debug, Serialize)]
+struct VerifyOutput<'a> {
+    intact: bool,
+    trusted: bool,
+    verdict: regmail::smime::Verdict,
+    signers: Vec<&'a regmail::smime::SignerReport>,
+    encrypted: bool,
+    decrypted: bool,
+    from: Option<&'a str>,
+    checked_at: Timestamp,
+    health: &'a [regmail::smime::HealthFinding],
+    layers: &'a [Layer],
+}
+
+fn verify(db: Option<PathBuf>, args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let bytes = read_message(&args.message, db.clone())?;
+    let mut trust = stored_trust(db)?;
+    for path in &args.trust {
+        let bundle = smime::read_bundle(
+            &std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+        .with_context(|| format!("cannot read the trust file {}", path.display()))?;
+        trust.add_anchors(bundle);
+    }
+    for path in args.certfile.iter().chain(&args.crl) {
+        let bundle = smime::read_bundle(
+            &std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+        .with_context(|| format!("cannot read {}", path.display()))?;
+        trust.certs.extend(bundle.certs);
+        trust.crls.extend(bundle.crls);
+    }
+    let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
+    let keys = match &args.key {
+        Some(key) => read_keys(key, None, passphrase.as_deref().map(String::as_str))?,
+        None => Vec::new(),
+    };
+    let options = smime::Options {
+        trust: &trust,
+        keys: &keys,
+        at: args.at.unwrap_or_else(Timestamp::now),
+    };
+    let processed = smime::process(&bytes, &options);
+    let report = &processed.report;
+    let ok = report.intact && report.trusted;
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let output = VerifyOutput {
+            intact: report.intact,
+            trusted: report.trusted,
+            verdict: report.verdict,
+            signers: report.signers().collect(),
+            encrypted: report.encrypted,
+            decrypted: report.decrypted,
+            from: report.from.as_deref(),
+            checked_at: report.checked_at,
+            health: &report.health,
+            layers: &report.layers,
+        };
+        serde_json::to_writer_pretty(&mut out, &output)?;
+        writeln!(out)?;
+    } else {
+        print_report(&mut out, report)?;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(out: &mut impl Write, report: &SmimeReport) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "verdict: {}",
+        regmail::store::verdict_name(report.verdict)
+    )?;
+    writeln!(
+        out,
+        "intact: {}  trusted: {}",
+        yes_no(report.intact),
+        yes_no(report.trusted)
+    )?;
+    if report.layers.is_empty() {
+        writeln!(out, "the message has no S/MIME signature or encryption")?;
+    }
+    for (index, layer) in report.layers.iter().enumerate() {
+        match layer {
+            Layer::Signed(signed) => {
+                writeln!(out, "layer {}: signed ({:?})", index + 1, signed.form)?;
+                for note in &signed.notes {
+                    writeln!(out, "  note: {note}")?;
+                }
+                for reason in &signed.reasons {
+                    writeln!(
+                        out,
+                        "  {}: {} Fix: {}",
+                        reason.code.as_str(),
+                        reason.text,
+                        reason.fix
+                    )?;
+                }
+                for signer in &signed.signers {
+                    writeln!(
+                        out,
+                        "  signer {}: intact {}, trusted {}, valid at signing {}, valid now {}, revocation {}",
+                        signer.address.as_deref().or(signer.subject.as_deref()).unwrap_or("(unknown)"),
+                        yes_no(signer.intact),
+                        yes_no(signer.trusted),
+                        yes_no(signer.valid_at_signing),
+                        yes_no(signer.valid_now),
+                        revocation_name(&signer.revocation),
+                    )?;
+                    writeln!(
+                        out,
+                        "    {} with {}",
+                        signer.signature_algorithm, signer.digest_algorithm
+                    )?;
+                    for reason in &signer.reasons {
+                        writeln!(
+                            out,
+                            "    {}: {} Fix: {}",
+                            reason.code.as_str(),
+                            reason.text,
+                            reason.fix
+                        )?;
+                    }
+                }
+            }
+            Layer::Encrypted(encrypted) => {
+                writeln!(
+                    out,
+                    "layer {}: encrypted ({}, {}), {}",
+                    index + 1,
+                    encrypted.kind,
+                    encrypted.content_algorithm,
+                    if encrypted.decrypted {
+                        "decrypted"
+                    } else {
+                        "not decrypted"
+                    }
+                )?;
+                for reason in &encrypted.reasons {
+                    writeln!(
+                        out,
+                        "  {}: {} Fix: {}",
+                        reason.code.as_str(),
+                        reason.text,
+                        reason.fix
+                    )?;
+                }
+            }
+        }
+    }
+    for finding in &report.health {
+        writeln!(out, "Appendix A: {}", finding.text)?;
+    }
+    Ok(())
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn revocation_name(revocation: &smime::Revocation) -> String {
+    match revocation {
+        smime::Revocation::Good { .. } => "good".to_owned(),
+        smime::Revocation::Revoked { .. } => "revoked".to_owned(),
+        smime::Revocation::NotChecked { why } => format!("not checked ({why})"),
+    }
+}
+
+fn decrypt(db: Option<PathBuf>, args: DecryptArgs) -> anyhow::Result<ExitCode> {
+    let bytes = read_message(&args.message, db.clone())?;
+    let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
+    let keys = match &args.key {
+        Some(key) => read_keys(
+            key,
+            args.cert.as_deref(),
+            passphrase.as_deref().map(String::as_str),
+        )?,
+        None => {
+            let Some(passphrase) = &passphrase else {
+                bail!("give --key FILE, or --passphrase-env VAR to unlock the keys stored with `regmail keys import`");
+            };
+            let store = super::open_store(db)?;
+            unlock_stored_keys(&store, passphrase)?
+        }
+    };
+    let trust = TrustStore::default();
+    let options = smime::Options {
+        trust: &trust,
+        keys: &keys,
+        at: Timestamp::now(),
+    };
+    let processed = smime::process(&bytes, &options);
+    let encrypted = processed
+        .report
+        .layers
+        .iter()
+        .find_map(|layer| match layer {
+            Layer::Encrypted(encrypted) => Some(encrypted),
+            Layer::Signed(_) => None,
+        });
+    let Some(encrypted) = encrypted else {
+        eprintln!("error: the message is not encrypted (no S/MIME enveloped-data layer was found)");
+        return Ok(ExitCode::from(1));
+    };
+    match (&processed.decrypted, encrypted.decrypted) {
+        (Some(plaintext), true) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(plaintext)?;
+            out.flush()?;
+            for finding in &encrypted.health {
+                eprintln!("warning: {}", finding.text);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            for reason in &encrypted.reasons {
+                eprintln!("error: {}: {}", reason.code.as_str(), reason.text);
+                eprintln!("fix: {}", reason.fix);
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn partners(db: Option<PathBuf>, args: PartnersArgs) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(db)?;
+    let partners = store.secure_partners()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &partners)?;
+        writeln!(out)?;
+    } else {
+        for partner in &partners {
+            writeln!(
+                out,
+                "{}  {}  seen {} .. {}  expires {}",
+                partner.address,
+                &partner.fingerprint[..16],
+                partner.first_seen,
+                partner.last_seen,
+                partner.not_after
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_keys(db: Option<PathBuf>, args: KeysArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(db)?;
+    match args.command {
+        KeysCommand::Import(args) => {
+            let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
+            let pairs = read_keys(
+                &args.file,
+                args.cert.as_deref(),
+                passphrase.as_deref().map(String::as_str),
+            )?;
+            let seal_with = match &args.store_passphrase_env {
+                Some(var) => read_passphrase(Some(var))?,
+                None => passphrase,
+            };
+            let Some(seal_with) = seal_with.filter(|p| !p.is_empty()) else {
+                bail!("keys are stored only sealed with a passphrase; the key file has none, so give --store-passphrase-env VAR");
+            };
+            for pair in &pairs {
+                let Some(cert) = &pair.cert else {
+                    bail!(
+                        "the key in {} has no certificate; give it with --cert",
+                        args.file.display()
+                    );
+                };
+                let sealed = vault::seal(
+                    &pair.key.to_pkcs8_der(),
+                    &seal_with,
+                    &cert.fingerprint(),
+                    vault::DEFAULT_LOG_N,
+                )?;
+                let id = store.save_key(cert, &sealed)?;
+                tracing::info!(key = id, "stored sealed key");
+                if !quiet {
+                    println!(
+                        "stored key {id}: {} ({})",
+                        cert.subject(),
+                        cert.email_addresses().join(", ")
+                    );
+                }
+            }
+        }
+        KeysCommand::List => {
+            for key in store.keys()? {
+                println!(
+                    "{}  {}  {}  expires {}",
+                    key.id,
+                    key.subject,
+                    key.addresses.join(", "),
+                    key.not_after
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_trust(db: Option<PathBuf>, args: TrustArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(db)?;
+    match args.command {
+        TrustCommand::Add { files } => {
+            for file in files {
+                let bundle = smime::read_bundle(
+                    &std::fs::read(&file)
+                        .with_context(|| format!("cannot read {}", file.display()))?,
+                )
+                .with_context(|| format!("cannot read {}", file.display()))?;
+                let added = store.add_trust(&bundle.certs, &bundle.crls)?;
+                if !quiet {
+                    println!(
+                        "{}: {} certificates, {} CRLs, {added} new",
+                        file.display(),
+                        bundle.certs.len(),
+                        bundle.crls.len()
+                    );
+                }
+            }
+        }
+        TrustCommand::List { json } => {
+            let entries = store.trust_entries()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+            } else {
+                for entry in entries {
+                    println!("{}  {}  {}", entry.kind, &entry.fingerprint, entry.subject);
+                }
+            }
+        }
+        TrustCommand::Remove { fingerprint } => {
+            if fingerprint.len() < 8 {
+                bail!("give at least 8 hex digits of the fingerprint, as `regmail trust list` shows it");
+            }
+            let removed = store.remove_trust(&fingerprint)?;
+            if removed == 0 {
+                bail!("no trust anchor or CRL has a fingerprint starting with {fingerprint}");
+            }
+            if !quiet {
+                println!("removed {removed}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

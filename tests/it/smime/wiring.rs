@@ -1,0 +1,336 @@
+//! S/MIME wired into the rest of Regmail. Import stores a result per message, and the
+//! secure-partner registry fills from verified senders. The decision engine reads the
+//! result for its `readable` fact. The `regmail` commands keep their contracts: JSON, exit
+//! codes, and no plaintext or key material where none may appear.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use regmail::import::{self, ImportOptions, SmimeSession};
+use regmail::smime::{self, Verdict};
+use regmail::sopp::facts::Encryption;
+use regmail::sopp::triage::{preview, stored_facts};
+use regmail::sopp::{Answers, FactKey, Settings};
+use regmail::store::Store;
+
+use crate::{fixture, memory_store};
+
+fn case(relative: &str) -> std::path::PathBuf {
+    fixture(&format!("cases/{relative}"))
+}
+
+fn bob_keys() -> Vec<smime::KeyPair> {
+    let mut pem = std::fs::read(case("smime-rsa-oaep-recipient/bob.key")).expect("bob.key");
+    pem.extend(std::fs::read(case("smime-rsa-oaep-recipient/bob.pem")).expect("bob.pem"));
+    smime::read_key_file(&pem, None).expect("PEM key")
+}
+
+fn import_file(store: &mut Store, file: &Path, keys: Vec<smime::KeyPair>) -> import::ImportReport {
+    let session = SmimeSession {
+        trust: store.trust_store().expect("trust store"),
+        keys,
+    };
+    let plan = import::plan(&[file.to_path_buf()]).expect("plan");
+    import::run_with_smime(store, plan, ImportOptions::default(), &session, &mut |_| {})
+        .expect("import")
+}
+
+fn readable(store: &Store, id: i64) -> String {
+    let (outcome, _) = preview(store, id, &Answers::new(), &Settings::default()).expect("preview");
+    outcome
+        .facts
+        .iter()
+        .find(|fact| fact.key == FactKey::Readable)
+        .expect("readable fact")
+        .value
+        .clone()
+}
+
+#[test]
+fn import_verifies_and_harvests_partner() {
+    let mut store = memory_store();
+    let ca = smime::read_bundle(&std::fs::read(case("smime-lf-line-endings/ca.pem")).expect("ca"))
+        .expect("bundle");
+    store.add_trust(&ca.certs, &ca.crls).expect("add trust");
+    let report = import_file(
+        &mut store,
+        &case("smime-lf-line-endings/message-lf.eml"),
+        Vec::new(),
+    );
+    assert_eq!(report.smime_checked, 1);
+    assert!(report.smime_unreadable.is_empty());
+
+    let result = store.smime_result(1).expect("read").expect("stored result");
+    assert_eq!(result.report.verdict, Verdict::Verified);
+    assert!(result.content.is_some(), "signed content kept");
+    let partners = store.secure_partners().expect("partners");
+    assert_eq!(partners.len(), 1);
+    assert_eq!(partners[0].address, "alice@example.com");
+    assert_eq!(partners[0].first_seen, partners[0].last_seen);
+}
+
+#[test]
+fn untrusted_sender_is_not_harvested() {
+    let mut store = memory_store();
+    import_file(
+        &mut store,
+        &case("smime-lf-line-endings/message-crlf.eml"),
+        Vec::new(),
+    );
+    let result = store.smime_result(1).expect("read").expect("stored result");
+    assert_eq!(result.report.verdict, Verdict::Untrusted);
+    assert!(store.secure_partners().expect("partners").is_empty());
+}
+
+#[test]
+fn decrypted_message_is_readable() {
+    let mut store = memory_store();
+    let report = import_file(
+        &mut store,
+        &case("smime-rsa-oaep-recipient/oaep-sha256.eml"),
+        bob_keys(),
+    );
+    assert!(report.smime_unreadable.is_empty());
+    let facts = stored_facts(&store, 1).expect("facts");
+    assert_eq!(facts.encryption, Encryption::Decrypted);
+    assert!(
+        facts
+            .body_text
+            .contains("confidential response for IND 100001"),
+        "{}",
+        facts.body_text
+    );
+    assert_eq!(facts.attachments.len(), 1);
+    assert_eq!(facts.attachments[0].name, "Confidential response.pdf");
+    assert_eq!(readable(&store, 1), "yes");
+}
+
+#[test]
+fn encrypted_without_key_is_unreadable() {
+    let mut store = memory_store();
+    let report = import_file(
+        &mut store,
+        &case("smime-rsa-oaep-recipient/oaep-sha1.eml"),
+        Vec::new(),
+    );
+    assert_eq!(report.smime_unreadable, vec![1]);
+    let facts = stored_facts(&store, 1).expect("facts");
+    let Encryption::NoKey { reason } = &facts.encryption else {
+        panic!("encrypted without key: {:?}", facts.encryption);
+    };
+    assert!(reason.contains("no-matching-recipient"), "{reason}");
+    assert_eq!(readable(&store, 1), "no");
+}
+
+fn regmail(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_regmail"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("REGMAIL_DB")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run regmail")
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn verify_command_json_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let message = case("smime-lf-line-endings/message-lf.eml");
+    let ca = case("smime-lf-line-endings/ca.pem");
+
+    let output = regmail(
+        &db,
+        &[
+            "smime",
+            "verify",
+            arg(&message),
+            "--trust",
+            arg(&ca),
+            "--at",
+            "2027-01-01T00:00:00Z",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["intact"], true);
+    assert_eq!(json["trusted"], true);
+    let signer = &json["signers"][0];
+    assert_eq!(signer["address"], "alice@example.com");
+    assert_eq!(signer["intact"], true);
+    assert_eq!(signer["trusted"], true);
+    assert_eq!(signer["valid_at_signing"], true);
+    assert_eq!(signer["valid_now"], true);
+    assert_eq!(signer["revocation"]["state"], "not-checked");
+    assert_eq!(signer["reasons"], serde_json::json!([]));
+
+    let untrusted = regmail(&db, &["smime", "verify", arg(&message), "--json"], &[]);
+    assert_eq!(untrusted.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&untrusted.stdout).expect("JSON");
+    assert_eq!(json["intact"], true);
+    assert_eq!(json["trusted"], false);
+    assert_eq!(json["signers"][0]["reasons"][0]["code"], "untrusted-root");
+    assert!(json["signers"][0]["reasons"][0]["fix"]
+        .as_str()
+        .is_some_and(|f| f.contains("regmail trust add")));
+}
+
+#[test]
+fn decrypt_command_prints_plaintext_or_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let message = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    let part = std::fs::read(case("smime-rsa-oaep-recipient/part.txt")).expect("part");
+
+    let key = case("smime-rsa-oaep-recipient/bob.key");
+    let cert = case("smime-rsa-oaep-recipient/bob.pem");
+    let output = regmail(
+        &db,
+        &[
+            "smime",
+            "decrypt",
+            arg(&message),
+            "--key",
+            arg(&key),
+            "--cert",
+            arg(&cert),
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, part);
+
+    // Another person's key is no recipient: no plaintext, a named reason, exit 1.
+    let other_key = crate::corpus_dir().join("smime/bouncycastle/key.pem");
+    let other_cert = crate::corpus_dir().join("smime/bouncycastle/cert.pem");
+    let wrong = regmail(
+        &db,
+        &[
+            "smime",
+            "decrypt",
+            arg(&message),
+            "--key",
+            arg(&other_key),
+            "--cert",
+            arg(&other_cert),
+        ],
+        &[],
+    );
+    assert_eq!(
+        wrong.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+    assert!(wrong.stdout.is_empty(), "no partial plaintext");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("no-matching-recipient"));
+}
+
+#[test]
+fn stored_keys_are_sealed_and_unlock() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let key = case("smime-rsa-oaep-recipient/bob.key");
+    let cert = case("smime-rsa-oaep-recipient/bob.pem");
+    let env = [("KEY_PASS", "correct horse battery")];
+
+    let refused = regmail(
+        &db,
+        &["keys", "import", arg(&key), "--cert", arg(&cert)],
+        &[],
+    );
+    assert_ne!(
+        refused.status.code(),
+        Some(0),
+        "a key without a passphrase is not stored"
+    );
+
+    let imported = regmail(
+        &db,
+        &[
+            "keys",
+            "import",
+            arg(&key),
+            "--cert",
+            arg(&cert),
+            "--store-passphrase-env",
+            "KEY_PASS",
+        ],
+        &env,
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+
+    // The database must not hold the key in clear: neither the PKCS#8 DER nor its base64.
+    let pem = std::fs::read_to_string(&key).expect("bob.key");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = regmail::smime::mime::decode_base64(body.as_bytes()).expect("base64");
+    let stored = std::fs::read(&db).expect("db");
+    let wal = std::fs::read(dir.path().join("regmail.db-wal")).unwrap_or_default();
+    for bytes in [&stored, &wal] {
+        assert!(
+            !bytes.windows(64).any(|w| w == &der[der.len() - 64..]),
+            "key bytes in clear"
+        );
+        assert!(
+            !bytes.windows(40).any(|w| w == &body.as_bytes()[100..140]),
+            "key base64 in clear"
+        );
+    }
+
+    let message = case("smime-rsa-oaep-recipient/oaep-sha1.eml");
+    let opened = regmail(
+        &db,
+        &[
+            "smime",
+            "decrypt",
+            arg(&message),
+            "--passphrase-env",
+            "KEY_PASS",
+        ],
+        &env,
+    );
+    assert_eq!(
+        opened.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    let part = std::fs::read(case("smime-rsa-oaep-recipient/part.txt")).expect("part");
+    assert_eq!(opened.stdout, part);
+
+    let wrong = regmail(
+        &db,
+        &[
+            "smime",
+            "decrypt",
+            arg(&message),
+            "--passphrase-env",
+            "KEY_PASS",
+        ],
+        &[("KEY_PASS", "wrong")],
+    );
+    assert_ne!(wrong.status.code(), Some(0));
+    assert!(wrong.stdout.is_empty());
+}
