@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use jiff::Timestamp;
 use regmail::calendar::BusinessCalendar;
 use regmail::sopp::triage;
 use regmail::store::Store;
 
 use crate::ipc::import::ImportStatusDto;
-use crate::ipc::settings::SettingsDto;
+use crate::ipc::settings::{DeadlinePolicyDto, SettingsDto};
 use crate::ipc::{ErrorCode, IpcError, IpcResult};
 
 /// The key under which [`SettingsDto`] is stored, as JSON.
@@ -67,26 +68,98 @@ impl AppState {
     }
 }
 
-/// Returns the saved settings of `store`, or the defaults.
+/// Returns the saved settings of `store`, or the defaults, with the core's deadline policy.
 pub fn load_settings(store: &Store) -> IpcResult<SettingsDto> {
-    match store.setting(SETTINGS_KEY)? {
-        None => Ok(SettingsDto::default()),
-        Some(json) => serde_json::from_str(&json).map_err(|err| {
-            IpcError::new(
-                ErrorCode::Internal,
-                format!("stored settings are invalid: {err}"),
-            )
-        }),
+    let policy = DeadlinePolicyDto::from(store.deadline_policy()?);
+    let Some(json) = store.setting(SETTINGS_KEY)? else {
+        return Ok(SettingsDto {
+            deadline_policy: policy,
+            ..SettingsDto::default()
+        });
+    };
+    let invalid = |err: serde_json::Error| {
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("stored settings are invalid: {err}"),
+        )
+    };
+    let mut fields: serde_json::Value = serde_json::from_str(&json).map_err(invalid)?;
+    if let Some(fields) = fields.as_object_mut() {
+        fields.insert(
+            "deadlinePolicy".to_owned(),
+            serde_json::to_value(policy).expect("a policy serializes to JSON"),
+        );
     }
+    serde_json::from_value(fields).map_err(invalid)
 }
 
-/// Saves `settings` in `store`.
+/// Saves `settings` in `store`: the deadline policy as the core's setting, audited under
+/// the reviewer the settings name, and the rest under [`SETTINGS_KEY`].
 pub fn save_settings(store: &mut Store, settings: &SettingsDto) -> IpcResult<()> {
-    let json = serde_json::to_string(settings).expect("settings serialize to JSON");
-    Ok(store.save_setting(SETTINGS_KEY, &json)?)
+    let mut json = serde_json::to_value(settings).expect("settings serialize to JSON");
+    if let Some(fields) = json.as_object_mut() {
+        fields.remove("deadlinePolicy");
+    }
+    store.save_deadline_policy(
+        settings.deadline_policy.into(),
+        &settings.user(),
+        Timestamp::now(),
+    )?;
+    Ok(store.save_setting(SETTINGS_KEY, &json.to_string())?)
 }
 
 /// Returns the business calendar with the user's closures.
 pub fn calendar(store: &Store) -> IpcResult<BusinessCalendar> {
     Ok(triage::stored_calendar(store)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use regmail::calendar::Policy;
+
+    use super::*;
+
+    #[test]
+    fn deadline_policy_is_the_core_setting() -> IpcResult<()> {
+        let mut store = Store::open_in_memory()?;
+        let mut settings = load_settings(&store)?;
+        assert_eq!(
+            settings.deadline_policy,
+            DeadlinePolicyDto::Close,
+            "default"
+        );
+
+        settings.deadline_policy = DeadlinePolicyDto::Elapsed;
+        settings.reviewer_email = "dana.whitfield@fda.hhs.gov".to_owned();
+        save_settings(&mut store, &settings)?;
+
+        assert_eq!(store.deadline_policy()?, Policy::Elapsed, "core setting");
+        let blob = store.setting(SETTINGS_KEY)?.unwrap_or_default();
+        assert!(!blob.contains("deadlinePolicy"), "stored once: {blob}");
+        assert_eq!(load_settings(&store)?, settings, "read back");
+        let log = store.audit_log()?;
+        let change = log.last().map(|e| (&e.entry.action, &e.entry.user));
+        assert_eq!(
+            change,
+            Some((
+                &"setting-changed".to_owned(),
+                &"dana.whitfield@fda.hhs.gov".to_owned()
+            )),
+            "audited under the reviewer"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn settings_saved_before_the_policy_load() -> IpcResult<()> {
+        let mut store = Store::open_in_memory()?;
+        store.save_setting(
+            SETTINGS_KEY,
+            r#"{"reviewerName":"Dana","reviewerEmail":"","alertEarlyWarning":true,"alertLeadMinutes":[60],"alertOverdue":false}"#,
+        )?;
+        let settings = load_settings(&store)?;
+        assert_eq!(settings.alert_lead_minutes, vec![60]);
+        assert_eq!(settings.deadline_policy, DeadlinePolicyDto::Close);
+        Ok(())
+    }
 }

@@ -26,9 +26,10 @@ pub struct DueArgs {
     /// 2025-03-04T10:15:00-05:00 or 2025-03-04T15:15:00Z.
     #[arg(long, value_name = "RFC3339", value_parser = parse_timestamp)]
     pub received: Timestamp,
-    /// The rule that turns "within one business day" into a due time.
-    #[arg(long, value_enum, default_value = "close")]
-    pub policy: PolicyArg,
+    /// The rule that turns "within one business day" into a due time. Defaults to the
+    /// deadline-policy setting (see `regmail settings`), which is close unless changed.
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
     /// The origin of the receipt time.
     #[arg(long, value_enum, default_value = "manual")]
     pub source: SourceArg,
@@ -200,8 +201,12 @@ fn parse_time(text: &str) -> Result<Time, String> {
 
 /// Runs `regmail due`.
 pub fn due(db: Option<PathBuf>, args: DueArgs) -> anyhow::Result<ExitCode> {
+    let policy = match args.policy {
+        Some(policy) => policy.into(),
+        None => stored_policy(db.clone())?,
+    };
     let calendar = load_calendar(db)?;
-    let deadline = calendar.due(args.received, args.source.into(), args.policy.into())?;
+    let deadline = calendar.due(args.received, args.source.into(), policy)?;
     let now = args.now.unwrap_or_else(Timestamp::now);
     let left = calendar.business_time_between(now, deadline.due_at);
 
@@ -379,6 +384,15 @@ fn load_user_closures(db: Option<PathBuf>) -> anyhow::Result<Vec<Closure>> {
     }
     let store = Store::open(&path)?;
     Ok(store.closures()?)
+}
+
+/// Returns the deadline policy saved in the store, or the default when there is no store.
+fn stored_policy(db: Option<PathBuf>) -> anyhow::Result<Policy> {
+    let path = db.unwrap_or_else(Store::default_path);
+    if !Path::new(&path).exists() {
+        return Ok(Policy::default());
+    }
+    Ok(Store::open(&path)?.deadline_policy()?)
 }
 
 fn load_calendar(db: Option<PathBuf>) -> anyhow::Result<BusinessCalendar> {

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod mail;
+mod settings;
 mod smime;
 mod sopp;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Keys(smime::KeysArgs),
     /// Add, list or remove S/MIME trust anchors and CRLs.
     Trust(smime::TrustArgs),
+    /// List, show or change settings, such as the deadline policy.
+    Settings(settings::SettingsArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -158,5 +161,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Smime(args) => smime::run(cli.db, args),
         Command::Keys(args) => smime::run_keys(cli.db, args, quiet),
         Command::Trust(args) => smime::run_trust(cli.db, args, quiet),
+        Command::Settings(args) => settings::run(&mut open_store(cli.db)?, args),
     }
 }

@@ -13,6 +13,8 @@ use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, Directory, Settings};
 use regmail::store::{DeletionState, Store, TaskCompletion, TaskRow};
 
+use super::calendar::PolicyArg;
+
 /// Arguments of `regmail triage`.
 #[derive(Debug, Args)]
 pub struct TriageArgs {
@@ -40,6 +42,10 @@ pub struct TriageArgs {
     /// are all at one is internal. Repeat for several domains.
     #[arg(long = "official-domain", value_name = "DOMAIN", default_values_t = Settings::default().official_domains)]
     pub official_domains: Vec<String>,
+    /// The deadline policy for this run only: close (4:30 PM ET on the next business day)
+    /// or elapsed (8 h 30 min of business time). Defaults to the deadline-policy setting.
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
     #[command(flatten)]
     pub user: UserArg,
 }
@@ -53,7 +59,7 @@ pub struct UserArg {
 }
 
 impl UserArg {
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         self.user
             .clone()
             .or_else(|| std::env::var("USER").ok())
@@ -154,10 +160,15 @@ pub enum AuditAction {
 
 /// Runs `regmail triage`.
 pub fn run_triage(store: &mut Store, args: TriageArgs) -> anyhow::Result<ExitCode> {
+    let deadline_policy = match args.policy {
+        Some(policy) => policy.into(),
+        None => store.deadline_policy()?,
+    };
     let settings = Settings {
         max_attachments: args.max_attachments,
         max_attachment_bytes: args.max_attachment_bytes,
         official_domains: args.official_domains.clone(),
+        deadline_policy,
         ..Settings::default()
     };
     let mut given = Answers::parse_pairs(args.answers.iter().map(String::as_str))?;
@@ -360,11 +371,14 @@ fn print_triage(out: &mut impl Write, result: &Triage, rows: &[TaskRow]) -> std:
                 Some(row) => format!("#{} {}", row.id, row.status),
                 None => String::new(),
             };
+            let policy = task.policy.map(|p| p.as_str()).unwrap_or_default();
             let due = match (&task.due_at, &task.warn_at) {
-                (Some(due), Some(warn)) => {
-                    format!("due {} (warning {})", rfc3339(due), rfc3339(warn))
-                }
-                (Some(due), None) => format!("due {}", rfc3339(due)),
+                (Some(due), Some(warn)) if warn != due => format!(
+                    "due {} (policy {policy}, warning {})",
+                    rfc3339(due),
+                    rfc3339(warn)
+                ),
+                (Some(due), _) => format!("due {} (policy {policy})", rfc3339(due)),
                 _ => "no deadline".to_owned(),
             };
             writeln!(
@@ -475,10 +489,11 @@ fn print_deletion(
 
 fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
     let due = task.due_at.as_deref().unwrap_or("no deadline");
+    let policy = task.policy.map(|p| p.as_str()).unwrap_or("-");
     writeln!(
         out,
-        "#{:<5} {:<9} {:<28} {:<25} msg {} {:<16} SOPP 8119 {}",
-        task.id, task.status, task.kind, due, task.message_id, task.role, task.section
+        "#{:<5} {:<9} {:<28} {:<25} {:<7} msg {} {:<16} SOPP 8119 {}",
+        task.id, task.status, task.kind, due, policy, task.message_id, task.role, task.section
     )?;
     writeln!(out, "       {}", task.title)?;
     if let Some(subject) = &task.subject {

@@ -16,7 +16,7 @@ use crate::store::{self, Store, TaskRow};
 #[serde(default)]
 pub struct AlertPolicy {
     /// Alert at the early-warning mark the calendar computes (`warn_at`) when it is
-    /// earlier than the due time.
+    /// earlier than the due time, which it never is under the `elapsed` deadline policy.
     pub early_warning: bool,
     /// Alert this many business minutes before the due time, once per entry.
     pub lead_minutes: Vec<u32>,
@@ -178,6 +178,7 @@ mod tests {
             closed_by: None,
             note: None,
             resolution: None,
+            policy: Some(crate::calendar::Policy::Close),
         }
     }
 

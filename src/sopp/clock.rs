@@ -17,9 +17,12 @@ pub const TIME_ZONE: &str = "America/New_York";
 /// When a task falls due, with the earlier mark used for the warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
+    /// The policy the due time was computed under.
+    pub policy: Policy,
     /// The deadline.
     pub due_at: ZonedDateTime,
-    /// The stricter mark shown as an early warning.
+    /// The early-warning mark: one business day of business time after receipt. Under
+    /// [`Policy::Elapsed`] that is the due time itself, so there is no earlier mark.
     pub warn_at: ZonedDateTime,
     /// The calendar's reasoning for the due time, one sentence per step, for display beside it.
     pub explanation: Vec<String>,
@@ -40,7 +43,7 @@ pub trait BusinessClock {
     fn is_business_hours(&self, at: Timestamp) -> bool;
 
     /// Returns when a task under `rule` falls due for a message received at `received`,
-    /// a time taken from `source`.
+    /// a time taken from `source`, under the deadline `policy`.
     ///
     /// # Errors
     ///
@@ -51,6 +54,7 @@ pub trait BusinessClock {
         received: Timestamp,
         source: ReceiptSource,
         rule: DeadlineRule,
+        policy: Policy,
     ) -> Result<Deadline, ClockError>;
 }
 
@@ -59,14 +63,14 @@ impl BusinessClock for BusinessCalendar {
         BusinessCalendar::is_business_hours(self, at)
     }
 
-    /// Uses the calendar's default policy: due at 4:30 PM ET on the first business day
-    /// after the day of receipt, with the same clock time one business day later as the
-    /// warning mark.
+    /// Computes the due time with [`BusinessCalendar::due`], whose documentation describes
+    /// both policies.
     fn deadline(
         &self,
         received: Timestamp,
         source: ReceiptSource,
         rule: DeadlineRule,
+        policy: Policy,
     ) -> Result<Deadline, ClockError> {
         let DeadlineRule::OneBusinessDay = rule;
         let source = match source {
@@ -76,11 +80,12 @@ impl BusinessClock for BusinessCalendar {
             ReceiptSource::ImportTime => calendar::ReceiptSource::ImportTime,
         };
         let deadline = self
-            .due(received, source, Policy::Close)
+            .due(received, source, policy)
             .map_err(|err| ClockError {
                 message: err.to_string(),
             })?;
         Ok(Deadline {
+            policy: deadline.policy,
             due_at: in_business_zone(deadline.due_at),
             warn_at: in_business_zone(deadline.warn_at),
             explanation: deadline.explanation,

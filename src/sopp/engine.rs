@@ -17,6 +17,7 @@ use super::directory::{Directory, DirectoryEntry};
 use super::facts::{infer_facts, FactKey, MessageFacts, Settings};
 use super::identifiers::Identifier;
 use super::tree::{DeadlineRule, Disposition, Role, Tree};
+use crate::calendar::Policy;
 
 /// Errors that stop an evaluation.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -245,10 +246,13 @@ pub struct TaskOutcome {
     pub quote: String,
     /// The deadline rule, if the SOPP sets one.
     pub deadline: Option<DeadlineRule>,
+    /// The policy `due_at` was computed under, or none when there is no deadline.
+    #[serde(default)]
+    pub policy: Option<Policy>,
     /// When it falls due, in America/New_York, or none.
     #[serde(with = "clock::serde_rfc3339::option")]
     pub due_at: Option<ZonedDateTime>,
-    /// The early-warning mark, or none.
+    /// The early-warning mark, or none. Under [`Policy::Elapsed`] it equals `due_at`.
     #[serde(with = "clock::serde_rfc3339::option")]
     pub warn_at: Option<ZonedDateTime>,
     /// The calendar's reasoning for `due_at`, empty when there is no deadline.
@@ -401,7 +405,7 @@ pub fn evaluate(
     })?;
     let tasks = task_kinds
         .iter()
-        .map(|kind| build_task(tree, kind, message, clock))
+        .map(|kind| build_task(tree, kind, message, settings.deadline_policy, clock))
         .collect::<Result<Vec<_>, _>>()?;
 
     let facts: Vec<FactOutcome> = inferred
@@ -492,6 +496,7 @@ fn build_task(
     tree: &Tree,
     kind: &str,
     message: &MessageFacts,
+    policy: Policy,
     clock: &dyn BusinessClock,
 ) -> Result<TaskOutcome, EngineError> {
     let definition = tree
@@ -505,7 +510,7 @@ fn build_task(
     let deadline = match definition.deadline {
         Some(rule) => Some(
             clock
-                .deadline(message.received_at, message.receipt_source, rule)
+                .deadline(message.received_at, message.receipt_source, rule, policy)
                 .map_err(|source| EngineError::Deadline {
                     task: kind.to_owned(),
                     source,
@@ -520,6 +525,7 @@ fn build_task(
         section: definition.section.clone(),
         quote: definition.quote.clone(),
         deadline: definition.deadline,
+        policy: deadline.as_ref().map(|d| d.policy),
         due_at: deadline.as_ref().map(|d| d.due_at.clone()),
         warn_at: deadline.as_ref().map(|d| d.warn_at.clone()),
         deadline_explanation: deadline.map(|d| d.explanation).unwrap_or_default(),

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::{self, BusinessClock};
 use super::directory::{Directory, DirectoryEntry};
 use super::identifiers::{self, Identifier, IdentifierKind, Location};
+use crate::calendar::Policy;
 use crate::message::ReceiptSource;
 
 /// The mailbox for single patient expanded-access INDs, SOPP 8119 V.B.3.
@@ -271,6 +272,9 @@ pub struct Settings {
     /// The official FDA email domains (V.C.2). A message whose sender and recipients are
     /// all at one of them, or at a subdomain, is internal. Default `fda.hhs.gov`.
     pub official_domains: Vec<String>,
+    /// The rule that turns "within one business day" (VI.C.6, VII.A.1, VII.A.2.a) into a
+    /// due time. Default [`Policy::Close`].
+    pub deadline_policy: Policy,
 }
 
 impl Default for Settings {
@@ -280,6 +284,7 @@ impl Default for Settings {
             max_attachment_bytes: 20_000_000,
             spind_mailbox: SPIND_MAILBOX.to_owned(),
             official_domains: vec![OFFICIAL_DOMAIN.to_owned()],
+            deadline_policy: Policy::Close,
         }
     }
 }

@@ -1,17 +1,22 @@
 //! The review queue: which message to work on next.
 //!
 //! Regulatory messages come first, nearest due time first. A message not yet triaged whose
-//! subject names a submission is taken as likely regulatory, and its due time is projected
-//! as one business day from receipt (SOPP 8119 VI.C.6), the deadline its forwarding task will
-//! get. Then come messages that still need a decision, then triaged messages with no open
-//! task, then messages triaged as not regulatory.
+//! subject names a submission is taken as likely regulatory. Its due time is projected as
+//! one business day from receipt (SOPP 8119 VI.C.6) under the deadline policy in force,
+//! which is the deadline its forwarding task will get. Then come messages that still need
+//! a decision, then triaged messages with no open task, then messages triaged as not
+//! regulatory.
+//!
+//! A message whose stored copy was deleted (SOPP 8119 V.B.2.a.iii) stays in the queue as
+//! a tombstone: no sender or subject, the identifiers and disposition of its last
+//! decision, and who deleted it when.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, Location};
 use crate::calendar::{self, BusinessCalendar, Policy};
-use crate::store::{self, QueueRecord, Store};
+use crate::store::{self, MessageDeletion, QueueRecord, Store};
 
 /// Which messages the queue shows, by due time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,8 +57,10 @@ pub struct QueueEntry {
     pub subject: Option<String>,
     /// Receipt time.
     pub received_at: Option<Timestamp>,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
+    /// The deletion of the stored copy, if it was deleted.
+    pub deleted: Option<MessageDeletion>,
     /// Identifiers in canonical form: from the latest decision, else from the subject.
     pub identifiers: Vec<String>,
     /// Whether the latest decision found the message regulatory, or none before triage.
@@ -66,6 +73,8 @@ pub struct QueueEntry {
     pub due_at: Option<Timestamp>,
     /// Whether `due_at` is projected for a message not yet triaged.
     pub due_projected: bool,
+    /// The deadline policy `due_at` was computed under, or none without a due time.
+    pub due_policy: Option<Policy>,
     /// Business time from now to `due_at`, negative once overdue.
     pub business_time_left: Option<SignedDuration>,
 }
@@ -94,9 +103,10 @@ pub fn queue_order(
     now: Timestamp,
 ) -> Result<Vec<i64>, store::Error> {
     let records = store.queue_records(filter.search.as_deref())?;
+    let policy = store.deadline_policy()?;
     let mut entries: Vec<QueueEntry> = records
         .into_iter()
-        .map(|record| entry(record, calendar, None))
+        .map(|record| entry(record, calendar, policy, None))
         .filter(|entry| passes(entry, filter, calendar, now))
         .collect();
     entries.sort_by(|a, b| {
@@ -119,14 +129,22 @@ pub fn queue_entries(
     calendar: &BusinessCalendar,
     now: Timestamp,
 ) -> Result<Vec<QueueEntry>, store::Error> {
+    let policy = store.deadline_policy()?;
     Ok(store
         .queue_records_by_id(ids)?
         .into_iter()
-        .map(|record| entry(record, calendar, Some(now)))
+        .map(|record| entry(record, calendar, policy, Some(now)))
         .collect())
 }
 
-fn entry(record: QueueRecord, calendar: &BusinessCalendar, now: Option<Timestamp>) -> QueueEntry {
+/// Builds the queue entry of `record`. An untriaged message's due time is projected under
+/// `policy`, the policy its tasks will get.
+fn entry(
+    record: QueueRecord,
+    calendar: &BusinessCalendar,
+    policy: Policy,
+    now: Option<Timestamp>,
+) -> QueueEntry {
     let received_at = record
         .received_at
         .as_deref()
@@ -147,31 +165,43 @@ fn entry(record: QueueRecord, calendar: &BusinessCalendar, now: Option<Timestamp
     let next = record
         .open_tasks
         .iter()
-        .filter_map(|(title, due)| {
-            let due = due.as_deref()?.parse::<Timestamp>().ok()?;
-            Some((due, title))
+        .filter_map(|task| {
+            let due = task.due_at.as_deref()?.parse::<Timestamp>().ok()?;
+            Some((due, task))
         })
-        .min();
-    let (next_task, due_at, due_projected) = match (next, &decided) {
-        (Some((due, title)), _) => (Some(title.clone()), Some(due), false),
+        .min_by_key(|(due, _)| *due);
+    let (next_task, due_at, due_projected, due_policy) = match (next, &decided) {
+        (Some((due, task)), _) => (
+            Some(task.title.clone()),
+            Some(due),
+            false,
+            task.policy.as_deref().and_then(|p| p.parse().ok()),
+        ),
         (None, None) if !identifiers.is_empty() => {
             let projected = received_at.and_then(|received| {
                 calendar
-                    .due(
-                        received,
-                        calendar::ReceiptSource::ReceivedHeader,
-                        Policy::Close,
-                    )
+                    .due(received, calendar::ReceiptSource::ReceivedHeader, policy)
                     .ok()
                     .map(|deadline| deadline.due_at)
             });
-            (None, projected, projected.is_some())
+            (
+                None,
+                projected,
+                projected.is_some(),
+                projected.map(|_| policy),
+            )
         }
         (None, _) => (
-            record.open_tasks.first().map(|(title, _)| title.clone()),
+            record.open_tasks.first().map(|task| task.title.clone()),
             None,
             false,
+            None,
         ),
+    };
+    let status = if record.deleted.is_some() {
+        "deleted".to_owned()
+    } else {
+        record.status
     };
 
     QueueEntry {
@@ -179,13 +209,15 @@ fn entry(record: QueueRecord, calendar: &BusinessCalendar, now: Option<Timestamp
         from: record.from,
         subject: record.subject,
         received_at,
-        status: record.status,
+        status,
+        deleted: record.deleted,
         identifiers,
         regulatory: decided.map(|outcome| outcome.regulatory),
         disposition: record.disposition,
         next_task,
         due_at,
         due_projected,
+        due_policy,
         business_time_left: now
             .zip(due_at)
             .map(|(now, due)| calendar.business_time_between(now, due)),

@@ -125,6 +125,19 @@ pub fn stored_calendar(store: &Store) -> Result<BusinessCalendar, TriageError> {
         .map_err(|source| TriageError::Calendar { source })
 }
 
+/// Returns the default inference settings with the deadline policy the user saved in the
+/// store (see [`Store::deadline_policy`]).
+///
+/// # Errors
+///
+/// Returns [`TriageError::Store`] when the stored policy cannot be read.
+pub fn stored_settings(store: &Store) -> Result<Settings, TriageError> {
+    Ok(Settings {
+        deadline_policy: store.deadline_policy()?,
+        ..Settings::default()
+    })
+}
+
 /// Evaluates stored message `id` with its stored answers and `given` on top, without
 /// saving anything. Returns the outcome and the answers used.
 ///

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_smime.sql"),
     include_str!("migrations/0008_raw_compression.sql"),
     include_str!("migrations/0009_references_json.sql"),
+    include_str!("migrations/0010_task_policy.sql"),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ mod messages;
 mod migrations;
 mod queue;
 mod raw;
+mod settings;
 mod smime;
 mod sopp;
 
@@ -21,10 +22,13 @@ use rusqlite::Connection;
 pub use desktop::AlertRow;
 pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
-pub use queue::QueueRecord;
+pub use queue::{OpenTask, QueueRecord};
 pub use raw::{pack, PackedBytes};
+pub use settings::{SettingKey, SettingValue};
 pub use smime::{verdict_name, SecurePartner, StoredKey, StoredSmime, TrustEntry};
-pub use sopp::{DeletionState, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord};
+pub use sopp::{
+    DeletionState, Prerequisite, SavedTriage, StoredAnswer, TaskCompletion, TaskRow, TriageRecord,
+};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +188,16 @@ pub enum Error {
         id: i64,
         /// The task kind.
         kind: String,
+    },
+    /// A value that the setting does not accept.
+    #[error("invalid value {value:?} for setting {key}; expected one of: {expected}")]
+    InvalidSetting {
+        /// The setting's name.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// The accepted values, comma-separated.
+        expected: String,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use rusqlite::{params_from_iter, Row};
 
-use super::{messages::literal_query, Error, Store};
+use super::messages::{literal_query, MessageDeletion};
+use super::{Error, Store};
 use crate::message::Mailbox;
 
 /// One message as the queue needs it.
@@ -21,20 +22,36 @@ pub struct QueueRecord {
     pub subject: Option<String>,
     /// Receipt time, RFC 3339 UTC.
     pub received_at: Option<String>,
-    /// `parsed` or `quarantined`.
+    /// `parsed` or `quarantined`; a deleted message keeps the status it was imported with,
+    /// and `deleted` is set.
     pub status: String,
     /// The disposition of the latest decision, or none before the first triage.
     pub disposition: Option<String>,
     /// The latest decision's outcome as stored (JSON), or none.
     pub outcome_json: Option<String>,
-    /// Open tasks of the message: title and due time (RFC 3339 with offset, or none).
-    pub open_tasks: Vec<(String, Option<String>)>,
+    /// Open tasks of the message.
+    pub open_tasks: Vec<OpenTask>,
+    /// The deletion of the message's stored copy, if it was deleted.
+    pub deleted: Option<MessageDeletion>,
+}
+
+/// An open task as the queue needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenTask {
+    /// The action.
+    pub title: String,
+    /// Due time, RFC 3339 with offset, or none.
+    pub due_at: Option<String>,
+    /// The deadline policy of `due_at` (`close` or `elapsed`), or none.
+    pub policy: Option<String>,
 }
 
 const QUEUE_SELECT: &str = "SELECT m.id, m.from_name, m.from_address, m.subject, m.received_at, \
-     m.status, d.disposition, d.outcome_json FROM messages m \
+     m.status, d.disposition, d.outcome_json, x.deleted_at, x.deleted_by, x.task_id, x.section \
+     FROM messages m \
      LEFT JOIN (SELECT message_id, disposition, outcome_json, MAX(id) AS id \
-                FROM decisions GROUP BY message_id) d ON d.message_id = m.id";
+                FROM decisions GROUP BY message_id) d ON d.message_id = m.id \
+     LEFT JOIN message_deletions x ON x.message_id = m.id";
 
 impl Store {
     /// Returns every message matching the FTS5 `search` (all messages when `None`) as a
@@ -104,22 +121,22 @@ impl Store {
 
     fn attach_open_tasks(&self, records: &mut [QueueRecord]) -> Result<(), Error> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT message_id, title, due_at FROM tasks WHERE status = 'open' ORDER BY id",
+            "SELECT message_id, title, due_at, policy FROM tasks WHERE status = 'open' ORDER BY id",
         )?;
-        let mut by_message: HashMap<i64, Vec<(String, Option<String>)>> = HashMap::new();
+        let mut by_message: HashMap<i64, Vec<OpenTask>> = HashMap::new();
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
+                OpenTask {
+                    title: row.get(1)?,
+                    due_at: row.get(2)?,
+                    policy: row.get(3)?,
+                },
             ))
         })?;
         for row in rows {
-            let (message_id, title, due_at) = row?;
-            by_message
-                .entry(message_id)
-                .or_default()
-                .push((title, due_at));
+            let (message_id, task) = row?;
+            by_message.entry(message_id).or_default().push(task);
         }
         for record in records {
             if let Some(tasks) = by_message.remove(&record.id) {
@@ -146,5 +163,14 @@ fn queue_record(row: &Row<'_>) -> rusqlite::Result<QueueRecord> {
         disposition: row.get(6)?,
         outcome_json: row.get(7)?,
         open_tasks: Vec::new(),
+        deleted: match row.get::<_, Option<String>>(8)? {
+            Some(deleted_at) => Some(MessageDeletion {
+                deleted_at,
+                deleted_by: row.get(9)?,
+                task_id: row.get(10)?,
+                section: row.get(11)?,
+            }),
+            None => None,
+        },
     })
 }

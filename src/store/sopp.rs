@@ -5,11 +5,13 @@
 //! transaction, so the log and the state cannot drift apart.
 
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::messages::{self, MessageDeletion};
 use super::{Error, Store};
+use crate::calendar::Policy;
 use crate::sopp::audit::{self, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
 use crate::sopp::clock::rfc3339;
 use crate::sopp::engine::{Outcome, Source};
@@ -74,8 +76,11 @@ pub struct TaskRow {
     pub section: String,
     /// When it falls due, RFC 3339 with the America/New_York offset, or none.
     pub due_at: Option<String>,
-    /// The early-warning mark, or none.
+    /// The early-warning mark, or none. Under the `elapsed` policy it equals `due_at`.
     pub warn_at: Option<String>,
+    /// The deadline policy `due_at` was computed under (`close` or `elapsed`), or none
+    /// when the task has no due time.
+    pub policy: Option<Policy>,
     /// `open`, `done` or `cancelled`.
     pub status: String,
     /// When it was created, RFC 3339 UTC.
@@ -106,7 +111,8 @@ pub struct TaskCompletion<'a> {
 }
 
 const TASK_COLUMNS: &str = "t.id, t.message_id, m.subject, t.kind, t.title, t.role, t.section, \
-     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note, t.resolution";
+     t.due_at, t.warn_at, t.status, t.created_at, t.closed_at, t.closed_by, t.note, t.resolution, \
+     t.policy";
 
 fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
@@ -125,6 +131,14 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         closed_by: row.get(12)?,
         note: row.get(13)?,
         resolution: row.get(14)?,
+        policy: row
+            .get::<_, Option<String>>(15)?
+            .map(|text| {
+                text.parse::<Policy>().map_err(|err| {
+                    rusqlite::Error::FromSqlConversionFailure(15, Type::Text, Box::new(err))
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -144,17 +158,21 @@ fn sort_by_due(tasks: &mut [TaskRow]) {
 }
 
 /// An audit entry to append.
-struct AuditStep<'a> {
-    user: &'a str,
-    action: &'a str,
-    message_id: Option<i64>,
-    task_id: Option<i64>,
-    section: Option<&'a str>,
-    detail: serde_json::Value,
+pub(super) struct AuditStep<'a> {
+    pub(super) user: &'a str,
+    pub(super) action: &'a str,
+    pub(super) message_id: Option<i64>,
+    pub(super) task_id: Option<i64>,
+    pub(super) section: Option<&'a str>,
+    pub(super) detail: serde_json::Value,
 }
 
 /// Appends one entry to the audit log inside `tx` and returns its sequence number.
-fn append_audit(tx: &Transaction<'_>, at: Timestamp, step: AuditStep<'_>) -> Result<i64, Error> {
+pub(super) fn append_audit(
+    tx: &Transaction<'_>,
+    at: Timestamp,
+    step: AuditStep<'_>,
+) -> Result<i64, Error> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -584,6 +602,22 @@ impl Store {
         Ok(self.conn.query_row(&sql, [id], task_from_row)?)
     }
 
+    /// Returns the tasks that open task `task` waits for: the kinds its definition lists
+    /// under `after` that have no done task for its message. The list is empty for a task
+    /// that is closed or waits for nothing, and [`Store::complete_task`] rejects the task
+    /// while it is not.
+    pub fn waiting_for(&self, task: &TaskRow) -> Result<Vec<Prerequisite>, Error> {
+        let after = Tree::sopp_8119_v11()
+            .tasks
+            .get(&task.kind)
+            .map(|definition| definition.after.as_slice())
+            .unwrap_or_default();
+        if task.status != "open" || after.is_empty() {
+            return Ok(Vec::new());
+        }
+        pending_prerequisites(&self.conn, task.message_id, after)
+    }
+
     /// Returns whether message `message_id`'s stored copy is kept, marked for deletion or
     /// deleted.
     ///
@@ -683,6 +717,53 @@ fn task_effect(kind: &str) -> Option<TaskEffect> {
         .and_then(|definition| definition.effect)
 }
 
+/// A task that must be done before another task of the same message can be completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prerequisite {
+    /// The task kind (`acknowledge-and-redirect`).
+    pub kind: String,
+    /// The action, from the task's definition.
+    pub title: String,
+    /// The open task of that kind, or none when the message has no such task.
+    pub task_id: Option<i64>,
+}
+
+/// Returns the kinds in `after` that have no done task for message `message_id`, with the
+/// open task of each kind when there is one.
+fn pending_prerequisites(
+    conn: &Connection,
+    message_id: i64,
+    after: &[String],
+) -> Result<Vec<Prerequisite>, Error> {
+    let mut pending = Vec::new();
+    for kind in after {
+        let rows: Vec<(i64, String)> = conn
+            .prepare_cached(
+                "SELECT id, status FROM tasks WHERE message_id = ?1 AND kind = ?2 ORDER BY id",
+            )?
+            .query_map(params![message_id, kind], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if rows.iter().any(|(_, status)| status == "done") {
+            continue;
+        }
+        let title = Tree::sopp_8119_v11()
+            .tasks
+            .get(kind)
+            .map_or_else(|| kind.clone(), |definition| definition.title.clone());
+        pending.push(Prerequisite {
+            kind: kind.clone(),
+            title,
+            task_id: rows
+                .iter()
+                .find(|(_, status)| status == "open")
+                .map(|(id, _)| *id),
+        });
+    }
+    Ok(pending)
+}
+
 /// Checks that every task kind in `after` has a done task for the message.
 fn check_order(
     tx: &Transaction<'_>,
@@ -692,24 +773,13 @@ fn check_order(
     message_id: i64,
     after: &[String],
 ) -> Result<(), Error> {
-    let mut waiting = Vec::new();
-    for prerequisite in after {
-        let rows: Vec<(i64, String)> = tx
-            .prepare(
-                "SELECT id, status FROM tasks WHERE message_id = ?1 AND kind = ?2 ORDER BY id",
-            )?
-            .query_map(params![message_id, prerequisite], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        if rows.iter().any(|(_, status)| status == "done") {
-            continue;
-        }
-        match rows.iter().find(|(_, status)| status == "open") {
-            Some((task, _)) => waiting.push(format!("task {task} ({prerequisite})")),
-            None => waiting.push(format!("a {prerequisite} task")),
-        }
-    }
+    let waiting: Vec<String> = pending_prerequisites(tx, message_id, after)?
+        .into_iter()
+        .map(|prerequisite| match prerequisite.task_id {
+            Some(task) => format!("task {task} ({})", prerequisite.kind),
+            None => format!("a {} task", prerequisite.kind),
+        })
+        .collect();
     if waiting.is_empty() {
         return Ok(());
     }
@@ -892,12 +962,17 @@ fn reconcile_tasks(
         }
         let due_at = task.due_at.as_ref().map(rfc3339);
         let warn_at = task.warn_at.as_ref().map(rfc3339);
+        let policy = task.policy.map(Policy::as_str);
         match open.iter().find(|t| t.kind == task.kind) {
-            Some(existing) if existing.due_at == due_at && existing.warn_at == warn_at => {}
+            Some(existing)
+                if existing.due_at == due_at
+                    && existing.warn_at == warn_at
+                    && existing.policy == task.policy => {}
             Some(existing) => {
                 tx.execute(
-                    "UPDATE tasks SET due_at = ?1, warn_at = ?2, decision_id = ?3 WHERE id = ?4",
-                    params![due_at, warn_at, decision_id, existing.id],
+                    "UPDATE tasks SET due_at = ?1, warn_at = ?2, policy = ?3, decision_id = ?4
+                     WHERE id = ?5",
+                    params![due_at, warn_at, policy, decision_id, existing.id],
                 )?;
                 append_audit(
                     tx,
@@ -911,15 +986,17 @@ fn reconcile_tasks(
                         detail: serde_json::json!({
                             "kind": task.kind,
                             "due_at": due_at,
+                            "policy": policy,
                             "previous_due_at": existing.due_at,
+                            "previous_policy": existing.policy.map(Policy::as_str),
                         }),
                     },
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO tasks (message_id, decision_id, kind, title, role, section, due_at, warn_at, status, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9)",
+                    "INSERT INTO tasks (message_id, decision_id, kind, title, role, section, due_at, warn_at, policy, status, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10)",
                     params![
                         message_id,
                         decision_id,
@@ -929,6 +1006,7 @@ fn reconcile_tasks(
                         task.section,
                         due_at,
                         warn_at,
+                        policy,
                         at
                     ],
                 )?;
@@ -946,6 +1024,7 @@ fn reconcile_tasks(
                             "kind": task.kind,
                             "role": task.role.as_str(),
                             "due_at": due_at,
+                            "policy": policy,
                         }),
                     },
                 )?;

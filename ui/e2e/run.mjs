@@ -1,7 +1,8 @@
 // End-to-end run of the real app: the built binary in a real window (under Xvfb in CI),
 // driven through tauri-driver and WebKitWebDriver. It imports a mailbox, opens a regulatory
 // message, completes its decision, checks the task's due time, completes the task and saves
-// a screenshot of each screen into docs/screenshots.
+// a screenshot of each screen into target/e2e-screenshots for a look after a failure. The
+// README's screenshots come from e2e/screenshots.mjs instead.
 //
 // Usage: node e2e/run.mjs BINARY   (run by scripts/e2e.sh, which starts Xvfb)
 import { spawn } from 'node:child_process';
@@ -15,7 +16,7 @@ import { Session, sleep } from './webdriver.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = resolve(process.argv[2] ?? join(here, '../../target/debug/regmail-desktop'));
 const mailbox = join(here, 'fixtures/review.mbox');
-const shots = resolve(here, '../../docs/screenshots');
+const shots = resolve(here, '../../target/e2e-screenshots');
 const port = 4444;
 const base = `http://127.0.0.1:${port}`;
 
@@ -74,8 +75,14 @@ try {
 
   await step('lists the regulatory message first', async () => {
     await session.click('nav li:nth-child(1) button');
-    const first = await session.waitForText('.queue-row[aria-posinset="1"]', 'STN 125742/0');
+    const first = await session.waitForContent('.queue-row[aria-posinset="1"]', 'STN 125742/0');
     if (!first.includes('Due')) throw new Error(`first row has no due time: ${first}`);
+    // At the default window size the whole due time and time left must show.
+    const cut = await session.execute(`return [...document.querySelectorAll('.queue-row .due-time, .queue-row .due-left')]
+      .filter((el) => el.scrollWidth > el.clientWidth
+        || el.getBoundingClientRect().right > el.closest('.queue-row').getBoundingClientRect().right)
+      .map((el) => el.textContent);`);
+    if (cut.length > 0) throw new Error(`due times cut off: ${cut.join('; ')}`);
     await screenshot(session, 'queue');
     await checkAxe(session, 'queue');
   });

@@ -48,6 +48,22 @@ export class Session {
     }
   }
 
+  /**
+   * Waits until `css` exists and its textContent contains `text`, and returns it. Unlike
+   * waitForText it also sees text that is scrolled or cut off by an ellipsis, which
+   * WebKitWebDriver leaves out of an element's visible text.
+   */
+  async waitForContent(css, text, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = (await this.execute('return document.querySelector(arguments[0])?.textContent ?? "";', [css])) ?? '';
+      if (last.includes(text)) return last;
+      if (Date.now() > deadline) throw new Error(`${css} never contained ${JSON.stringify(text)}; last text ${JSON.stringify(last)}`);
+      await sleep(250);
+    }
+  }
+
   async click(css) {
     await this.request('POST', `/element/${await this.find(css)}/click`, {});
   }

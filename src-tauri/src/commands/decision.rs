@@ -3,10 +3,10 @@
 use jiff::Timestamp;
 use tauri::State;
 
-use regmail::sopp::{triage, Answers, FactKey, Settings, Tree};
+use regmail::sopp::{triage, Answers, FactKey, Tree};
 
 use crate::ipc::decision::{AnswerDto, DecisionDto};
-use crate::ipc::tasks::TaskDto;
+use crate::ipc::tasks::{task_dtos, TaskDto};
 use crate::ipc::{ErrorCode, IpcError, IpcResult};
 use crate::state::{self, AppState};
 
@@ -21,7 +21,8 @@ pub async fn preview_decision(
 ) -> IpcResult<DecisionDto> {
     let given = parse_answers(&answers)?;
     let store = state.store();
-    let (outcome, _) = triage::preview(&store, message_id, &given, &Settings::default())?;
+    let settings = triage::stored_settings(&store)?;
+    let (outcome, _) = triage::preview(&store, message_id, &given, &settings)?;
     let calendar = state::calendar(&store)?;
     Ok(DecisionDto::new(&outcome, Tree::sopp_8119_v11(), &calendar))
 }
@@ -38,22 +39,11 @@ pub async fn save_decision(
     let mut store = state.store();
     let user = state::load_settings(&store)?.user();
     let now = Timestamp::now();
-    let result = triage::triage(
-        &mut store,
-        message_id,
-        &given,
-        &Settings::default(),
-        &user,
-        now,
-    )?;
+    let settings = triage::stored_settings(&store)?;
+    let result = triage::triage(&mut store, message_id, &given, &settings, &user, now)?;
     let calendar = state::calendar(&store)?;
     tracing::info!(message_id, disposition = %result.outcome.disposition, "decision saved");
-    Ok(result
-        .saved
-        .open_tasks
-        .into_iter()
-        .map(|task| TaskDto::new(task, &calendar, now))
-        .collect())
+    task_dtos(&store, result.saved.open_tasks, &calendar, now)
 }
 
 fn parse_answers(answers: &[AnswerDto]) -> IpcResult<Answers> {

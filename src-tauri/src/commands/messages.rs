@@ -39,15 +39,19 @@ pub async fn queue_rows(state: State<'_, AppState>, ids: Vec<i64>) -> IpcResult<
         .collect())
 }
 
-/// Returns message `id` with its sanitized HTML body and highlighted identifiers.
+/// Returns message `id` with its sanitized HTML body and highlighted identifiers, or, when
+/// its stored copy was deleted, what remains of it and who deleted it when.
 #[tauri::command]
 #[specta::specta]
 pub async fn get_message(state: State<'_, AppState>, id: i64) -> IpcResult<MessageDto> {
     let store = state.store();
     let stored = store.message(id)?;
-    let raw = store.raw_message(id)?;
+    let raw = match stored.deleted {
+        Some(_) => None,
+        None => Some(store.raw_message(id)?),
+    };
     let calendar = state::calendar(&store)?;
-    Ok(MessageDto::new(stored, &raw, &calendar))
+    Ok(MessageDto::new(stored, raw.as_deref(), &calendar))
 }
 
 /// Writes attachment `index` of message `message_id` to `path`, a file the user chose in

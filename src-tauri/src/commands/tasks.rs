@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use regmail::store::TaskCompletion;
 use tauri::State;
 
-use crate::ipc::tasks::{AuditEntryDto, TaskDto};
+use crate::ipc::tasks::{task_dtos, AuditEntryDto, TaskDto};
 use crate::ipc::IpcResult;
 use crate::state::{self, AppState};
 
@@ -17,12 +17,8 @@ pub async fn list_tasks(
 ) -> IpcResult<Vec<TaskDto>> {
     let store = state.store();
     let calendar = state::calendar(&store)?;
-    let now = Timestamp::now();
-    Ok(store
-        .tasks(include_closed)?
-        .into_iter()
-        .map(|task| TaskDto::new(task, &calendar, now))
-        .collect())
+    let tasks = store.tasks(include_closed)?;
+    task_dtos(&store, tasks, &calendar, Timestamp::now())
 }
 
 /// Returns the tasks of message `message_id`, by due time.
@@ -31,12 +27,8 @@ pub async fn list_tasks(
 pub async fn message_tasks(state: State<'_, AppState>, message_id: i64) -> IpcResult<Vec<TaskDto>> {
     let store = state.store();
     let calendar = state::calendar(&store)?;
-    let now = Timestamp::now();
-    Ok(store
-        .message_tasks(message_id)?
-        .into_iter()
-        .map(|task| TaskDto::new(task, &calendar, now))
-        .collect())
+    let tasks = store.message_tasks(message_id)?;
+    task_dtos(&store, tasks, &calendar, Timestamp::now())
 }
 
 /// Marks task `task_id` done with `note` and, for a task that records a decision, its
@@ -63,7 +55,7 @@ pub async fn complete_task(
     store.acknowledge_alerts(Some(task_id), &now.to_string())?;
     let calendar = state::calendar(&store)?;
     tracing::info!(task_id, "task completed");
-    Ok(TaskDto::new(task, &calendar, now))
+    Ok(TaskDto::new(task, Vec::new(), &calendar, now))
 }
 
 /// Returns the audit trail of message `message_id`, oldest first.

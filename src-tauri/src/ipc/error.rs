@@ -56,12 +56,17 @@ impl IpcError {
 impl From<store::Error> for IpcError {
     fn from(err: store::Error) -> IpcError {
         let code = match &err {
-            store::Error::MessageNotFound { .. } | store::Error::TaskNotFound { .. } => {
-                ErrorCode::NotFound
-            }
-            store::Error::InvalidQuery { .. } | store::Error::TaskClosed { .. } => {
-                ErrorCode::InvalidInput
-            }
+            store::Error::MessageNotFound { .. }
+            | store::Error::TaskNotFound { .. }
+            | store::Error::MessageDeleted { .. } => ErrorCode::NotFound,
+            store::Error::InvalidQuery { .. }
+            | store::Error::TaskClosed { .. }
+            | store::Error::ResolutionRequired { .. }
+            | store::Error::InvalidResolution { .. }
+            | store::Error::ResolutionNotAccepted { .. }
+            | store::Error::TaskOutOfOrder { .. }
+            | store::Error::UnconfirmedDecision { .. }
+            | store::Error::InvalidSetting { .. } => ErrorCode::InvalidInput,
             store::Error::CreateDir { .. } | store::Error::Open { .. } => ErrorCode::Io,
             _ => ErrorCode::Internal,
         };

@@ -7,7 +7,7 @@ use regmail::calendar::BusinessCalendar;
 use regmail::message::html::{self, SanitizedHtml};
 use regmail::sopp::identifiers;
 use regmail::sopp::{Identifier, Location};
-use regmail::store::StoredMessage;
+use regmail::store::{MessageDeletion, StoredMessage};
 
 use crate::attachments::safe_file_name;
 
@@ -98,6 +98,39 @@ impl From<SanitizedHtml> for HtmlBodyDto {
     }
 }
 
+/// The deletion of a message's stored copy (SOPP 8119 V.B.2.a.iii).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionDto {
+    /// When, RFC 3339 UTC.
+    pub deleted_at: String,
+    /// When, formatted in Eastern Time for display.
+    pub deleted_at_et: String,
+    /// The user who completed the deleting task.
+    pub deleted_by: String,
+    /// The task whose completion deleted it.
+    pub task_id: i64,
+    /// The SOPP section the deletion applied.
+    pub section: String,
+}
+
+impl DeletionDto {
+    /// Builds the transport form of `deletion`, formatting its time with `calendar`.
+    pub fn new(deletion: MessageDeletion, calendar: &BusinessCalendar) -> DeletionDto {
+        let deleted_at_et = deletion.deleted_at.parse::<jiff::Timestamp>().map_or_else(
+            |_| deletion.deleted_at.clone(),
+            |t| calendar.format_eastern(t),
+        );
+        DeletionDto {
+            deleted_at: deletion.deleted_at,
+            deleted_at_et,
+            deleted_by: deletion.deleted_by,
+            task_id: deletion.task_id,
+            section: deletion.section,
+        }
+    }
+}
+
 /// A stored message with everything the message screen shows.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -122,8 +155,11 @@ pub struct MessageDto {
     pub received_at_et: Option<String>,
     /// The evidence the receipt time was taken from.
     pub received_source: Option<String>,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
+    /// The deletion of the stored copy, when it was deleted; the message then has no
+    /// headers, body or attachments left.
+    pub deleted: Option<DeletionDto>,
     /// Why the message was quarantined.
     pub quarantine_reason: Option<String>,
     /// The text body.
@@ -139,8 +175,13 @@ pub struct MessageDto {
 }
 
 impl MessageDto {
-    /// Builds the message screen's view of `stored`, whose original bytes are `raw`.
-    pub fn new(stored: StoredMessage, raw: &[u8], calendar: &BusinessCalendar) -> MessageDto {
+    /// Builds the message screen's view of `stored`, whose original bytes are `raw`, or
+    /// none when the stored copy was deleted.
+    pub fn new(
+        stored: StoredMessage,
+        raw: Option<&[u8]>,
+        calendar: &BusinessCalendar,
+    ) -> MessageDto {
         let parsed = stored.parsed;
         let subject = parsed.subject.clone().unwrap_or_default();
         let names: Vec<&str> = parsed
@@ -177,8 +218,11 @@ impl MessageDto {
             received_at_et: parsed.received_at.map(|t| calendar.format_eastern(t)),
             received_source: parsed.received_source.map(|s| s.as_str().to_owned()),
             status: stored.status,
+            deleted: stored.deleted.map(|d| DeletionDto::new(d, calendar)),
             quarantine_reason: stored.quarantine_reason,
-            html: html::html_body(raw).map(|body| html::sanitize(&body).into()),
+            html: raw
+                .and_then(html::html_body)
+                .map(|body| html::sanitize(&body).into()),
             attachments: parsed
                 .attachments
                 .iter()

@@ -6,6 +6,9 @@ use specta::Type;
 use regmail::calendar::BusinessCalendar;
 use regmail::sopp::queue::{DueFilter, QueueEntry, QueueFilter};
 
+use crate::ipc::message::DeletionDto;
+use crate::ipc::settings::DeadlinePolicyDto;
+
 /// The queue's due-time filter.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, Type)]
 #[serde(rename_all = "kebab-case")]
@@ -63,8 +66,10 @@ pub struct QueueRowDto {
     pub subject: Option<String>,
     /// Receipt time in Eastern Time.
     pub received_at_et: Option<String>,
-    /// `parsed` or `quarantined`.
+    /// `parsed`, `quarantined`, or `deleted` once the stored copy was deleted.
     pub status: String,
+    /// The deletion of the stored copy, when it was deleted.
+    pub deleted: Option<DeletionDto>,
     /// Identifiers, canonical form.
     pub identifiers: Vec<String>,
     /// Whether the latest decision found it regulatory; none before triage.
@@ -79,6 +84,8 @@ pub struct QueueRowDto {
     pub due_at_et: Option<String>,
     /// Whether the due time is projected for an untriaged message.
     pub due_projected: bool,
+    /// The deadline policy of the due time, or none without one.
+    pub due_policy: Option<DeadlinePolicyDto>,
     /// Business seconds left until the due time, negative once overdue.
     pub business_seconds_left: Option<i64>,
 }
@@ -92,6 +99,7 @@ impl QueueRowDto {
             subject: entry.subject,
             received_at_et: entry.received_at.map(|t| calendar.format_eastern(t)),
             status: entry.status,
+            deleted: entry.deleted.map(|d| DeletionDto::new(d, calendar)),
             identifiers: entry.identifiers,
             regulatory: entry.regulatory,
             disposition: entry.disposition,
@@ -99,6 +107,7 @@ impl QueueRowDto {
             due_at: entry.due_at.map(|t| calendar.format_rfc3339(t)),
             due_at_et: entry.due_at.map(|t| calendar.format_eastern(t)),
             due_projected: entry.due_projected,
+            due_policy: entry.due_policy.map(DeadlinePolicyDto::from),
             business_seconds_left: entry.business_time_left.map(|d| d.as_secs()),
         }
     }

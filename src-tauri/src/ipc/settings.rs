@@ -3,9 +3,38 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use regmail::calendar::Closure;
+use regmail::calendar::{Closure, Policy};
 use regmail::sopp::alerts::AlertPolicy;
 use regmail::sopp::DirectoryEntry;
+
+/// The rule that turns "within one business day" into a due time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum DeadlinePolicyDto {
+    /// 4:30 PM Eastern Time on the first business day after the day of receipt.
+    #[default]
+    Close,
+    /// 8 h 30 min of business time after receipt.
+    Elapsed,
+}
+
+impl From<Policy> for DeadlinePolicyDto {
+    fn from(policy: Policy) -> DeadlinePolicyDto {
+        match policy {
+            Policy::Close => DeadlinePolicyDto::Close,
+            Policy::Elapsed => DeadlinePolicyDto::Elapsed,
+        }
+    }
+}
+
+impl From<DeadlinePolicyDto> for Policy {
+    fn from(policy: DeadlinePolicyDto) -> Policy {
+        match policy {
+            DeadlinePolicyDto::Close => Policy::Close,
+            DeadlinePolicyDto::Elapsed => Policy::Elapsed,
+        }
+    }
+}
 
 /// The reviewer's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -21,6 +50,9 @@ pub struct SettingsDto {
     pub alert_lead_minutes: Vec<u32>,
     /// Alert when a task becomes overdue.
     pub alert_overdue: bool,
+    /// The deadline policy of the next triage. It is the core's `deadline-policy` setting,
+    /// which the command-line tool reads too, so it is stored apart from the other fields.
+    pub deadline_policy: DeadlinePolicyDto,
 }
 
 impl Default for SettingsDto {
@@ -34,6 +66,7 @@ impl Default for SettingsDto {
             alert_early_warning: policy.early_warning,
             alert_lead_minutes: policy.lead_minutes,
             alert_overdue: policy.overdue,
+            deadline_policy: DeadlinePolicyDto::default(),
         }
     }
 }

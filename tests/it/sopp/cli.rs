@@ -412,3 +412,147 @@ fn quarantined_message_triages_unreadable() {
     );
     assert!(text.contains("taken from the mbox envelope line"), "{text}");
 }
+
+#[test]
+fn deadline_policy_setting_and_override() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/rpm-missing.eml");
+    let csv = fixtures().join("scenarios/directory.csv");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    ok(
+        &regmail(
+            &db,
+            &["directory", "import", csv.to_str().expect("utf-8 path")],
+        ),
+        "directory import",
+    );
+
+    let listed = json(
+        &regmail(&db, &["settings", "list", "--json"]),
+        "settings list",
+    );
+    assert_eq!(listed[0]["key"], "deadline-policy");
+    assert_eq!(listed[0]["value"], "close");
+    assert_eq!(listed[0]["is_default"], true);
+    let text = ok(&regmail(&db, &["settings", "list"]), "settings list");
+    assert!(text.contains("deadline-policy  close (default)"), "{text}");
+
+    // A per-run override leaves the setting alone.
+    let outcome = json(
+        &regmail(
+            &db,
+            &[
+                "triage",
+                "1",
+                "--answer",
+                "kind=agreed",
+                "--policy",
+                "elapsed",
+                "--json",
+            ],
+        ),
+        "triage --policy elapsed",
+    );
+    let forward = |outcome: &serde_json::Value| {
+        outcome["tasks"]
+            .as_array()
+            .and_then(|tasks| tasks.iter().find(|t| t["kind"] == "forward-to-rpm"))
+            .cloned()
+            .expect("forward-to-rpm task")
+    };
+    assert_eq!(forward(&outcome)["policy"], "elapsed");
+    assert_eq!(forward(&outcome)["due_at"], "2025-03-05T10:15:00-05:00");
+    let got = ok(
+        &regmail(&db, &["settings", "get", "deadline-policy"]),
+        "settings get",
+    );
+    assert_eq!(got.trim(), "close", "the override is not saved");
+
+    // Setting the policy in force changes nothing, and the next triage moves the open task
+    // back to it.
+    let set = ok(
+        &regmail(&db, &["settings", "set", "deadline-policy", "close"]),
+        "settings set close",
+    );
+    assert!(
+        set.contains("deadline-policy is already close; nothing changed."),
+        "{set}"
+    );
+    let outcome = json(&regmail(&db, &["triage", "1", "--json"]), "triage");
+    assert_eq!(forward(&outcome)["policy"], "close");
+    assert_eq!(forward(&outcome)["due_at"], "2025-03-05T16:30:00-05:00");
+
+    let set = ok(
+        &regmail(&db, &["settings", "set", "deadline-policy", "elapsed"]),
+        "settings set elapsed",
+    );
+    assert!(set.contains("Open tasks keep their due times"), "{set}");
+    let got = json(
+        &regmail(&db, &["settings", "get", "deadline-policy", "--json"]),
+        "settings get --json",
+    );
+    assert_eq!(got["value"], "elapsed");
+    assert_eq!(got["is_default"], false);
+    let tasks = json(&regmail(&db, &["tasks", "--json"]), "tasks");
+    let stored = tasks
+        .as_array()
+        .and_then(|rows| rows.iter().find(|t| t["kind"] == "forward-to-rpm"))
+        .expect("forward-to-rpm listed");
+    assert_eq!(
+        stored["policy"], "close",
+        "open task keeps its policy until re-triage"
+    );
+    json(&regmail(&db, &["triage", "1", "--json"]), "triage again");
+    let tasks = json(&regmail(&db, &["tasks", "--json"]), "tasks");
+    let rows = tasks.as_array().expect("tasks array");
+    let stored = rows
+        .iter()
+        .find(|t| t["kind"] == "forward-to-rpm")
+        .expect("forward-to-rpm listed");
+    assert_eq!(stored["policy"], "elapsed");
+    assert_eq!(stored["due_at"], "2025-03-05T10:15:00-05:00");
+    assert_eq!(
+        stored["warn_at"], stored["due_at"],
+        "no earlier mark under elapsed"
+    );
+    let undated = rows
+        .iter()
+        .find(|t| t["kind"] == "send-to-dcc")
+        .expect("send-to-dcc listed");
+    assert_eq!(undated["policy"], serde_json::Value::Null);
+
+    let text = ok(&regmail(&db, &["tasks"]), "tasks");
+    assert!(text.contains("2025-03-05T10:15:00-05:00 elapsed"), "{text}");
+
+    let bad = regmail(&db, &["settings", "set", "deadline-policy", "strict"]);
+    assert_eq!(bad.status.code(), Some(2), "invalid value exit code");
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains(
+            "invalid value \"strict\" for setting deadline-policy; expected one of: close, elapsed"
+        ),
+        "{stderr}"
+    );
+
+    let log = json(&regmail(&db, &["audit", "log", "--json"]), "audit log");
+    let changes: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("audit array")
+        .iter()
+        .filter(|e| e["action"] == "setting-changed")
+        .collect();
+    assert_eq!(changes.len(), 1, "only the change to elapsed: {changes:?}");
+
+    let due = json(
+        &regmail(
+            &db,
+            &["due", "--received", "2025-03-04T10:15:00-05:00", "--json"],
+        ),
+        "due",
+    );
+    assert_eq!(due["policy"], "elapsed", "regmail due reads the setting");
+}

@@ -9,7 +9,7 @@ use super::store::{done_by, run, store_with, REVIEWER};
 
 /// A reply with thread links, an attachment and a body, so that every kind of content has
 /// something to delete.
-const REPLY: &[u8] =
+pub(super) const REPLY: &[u8] =
     b"Received: from mx1.sponsor.example (mx1.sponsor.example [192.0.2.20]) by\r\n\
 \x20mail.fda.hhs.gov with ESMTPS id 3Jx8Qa2; Wed, 05 Mar 2025 09:00:00 -0500\r\n\
 Date: Wed, 05 Mar 2025 08:59:12 -0500\r\n\
@@ -99,6 +99,45 @@ fn assert_content_kept(store: &Store, id: i64, when: &str) -> anyhow::Result<()>
     );
     let found = store.list_messages(Some("lyophilization"), 10)?;
     assert_eq!(found.len(), 1, "{when}: full-text entry");
+    Ok(())
+}
+
+#[test]
+fn waiting_for_names_the_acknowledgement() -> anyhow::Result<()> {
+    let NotAccepted {
+        mut store,
+        message,
+        acknowledge,
+        delete,
+        ..
+    } = not_accepted()?;
+    let row = |store: &Store, id: i64| -> anyhow::Result<regmail::store::TaskRow> {
+        store
+            .message_tasks(message)?
+            .into_iter()
+            .find(|t| t.id == id)
+            .with_context(|| format!("task {id} stored"))
+    };
+
+    let waiting = store.waiting_for(&row(&store, delete)?)?;
+    assert_eq!(waiting.len(), 1, "one prerequisite: {waiting:?}");
+    assert_eq!(waiting[0].kind, "acknowledge-and-redirect");
+    assert_eq!(waiting[0].task_id, Some(acknowledge));
+    assert!(
+        waiting[0].title.starts_with("Acknowledge receipt"),
+        "title from the task definition: {}",
+        waiting[0].title
+    );
+    assert!(
+        store.waiting_for(&row(&store, acknowledge)?)?.is_empty(),
+        "the acknowledgement waits for nothing"
+    );
+
+    store.complete_task(acknowledge, &done_by(None, None, "2025-03-05T16:00:00Z"))?;
+    assert!(
+        store.waiting_for(&row(&store, delete)?)?.is_empty(),
+        "nothing to wait for once the acknowledgement is done"
+    );
     Ok(())
 }
 

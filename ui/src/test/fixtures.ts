@@ -1,4 +1,4 @@
-import type { DecisionDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
+import type { DecisionDto, MessageDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
 
 export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): QueueRowDto {
   return {
@@ -7,6 +7,7 @@ export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): Queu
     subject: `STN 125742/${id} amendment`,
     receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
     status: 'parsed',
+    deleted: null,
     identifiers: [`STN 125742/${id}`],
     regulatory: null,
     disposition: null,
@@ -14,6 +15,7 @@ export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): Queu
     dueAt: '2025-03-12T16:30:00-04:00',
     dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
     dueProjected: true,
+    duePolicy: 'close',
     businessSecondsLeft: 3 * 3600,
     ...overrides,
   };
@@ -77,11 +79,71 @@ export function task(id: number, overrides: Partial<TaskDto> = {}): TaskDto {
     section: 'VI.C.6',
     dueAt: '2025-03-12T16:30:00-04:00',
     dueAtEt: 'Wed 2025-03-12 16:30 EDT (-04:00)',
+    policy: 'close',
     businessSecondsLeft: -3600,
     status: 'open',
     closedAt: null,
     closedBy: null,
     note: null,
+    resolutions: [],
+    resolution: null,
+    resolutionLabel: null,
+    waitingFor: [],
     ...overrides,
   };
+}
+
+/** The decisions of a record-unreadable-resolution task (SOPP 8119 VII.A.1). */
+export const unreadableResolutions = [
+  { value: 'resend', label: 'The sponsor resends the email' },
+  { value: 'reject', label: 'The email is rejected' },
+  { value: 'refer-to-dcc', label: 'The email is referred to DCC' },
+  { value: 'other-format', label: 'The sponsor submits it in another format' },
+];
+
+export function message(id: number, overrides: Partial<MessageDto> = {}): MessageDto {
+  return {
+    id,
+    messageId: `<m${id}@sponsor.example>`,
+    from: 'Dana Sponsor <dana@sponsor.example>',
+    to: ['Dana Whitfield <dana.whitfield@fda.hhs.gov>'],
+    cc: [],
+    subject: 'STN 125742/0 amendment',
+    date: '2025-03-11T09:58:00-04:00',
+    receivedAt: '2025-03-11T14:00:00Z',
+    receivedAtEt: 'Tue 2025-03-11 10:00 EDT (-04:00)',
+    receivedSource: 'received-header',
+    status: 'parsed',
+    deleted: null,
+    quarantineReason: null,
+    bodyText: 'Please find the amendment attached.',
+    html: null,
+    attachments: [],
+    warnings: [],
+    identifiers: [],
+    ...overrides,
+  };
+}
+
+/** A message whose stored copy was deleted under SOPP 8119 V.B.2.a.iii. */
+export function deletedMessage(id: number): MessageDto {
+  return message(id, {
+    messageId: null,
+    from: null,
+    to: [],
+    subject: null,
+    date: null,
+    receivedAt: null,
+    receivedAtEt: null,
+    receivedSource: null,
+    status: 'deleted',
+    deleted: {
+      deletedAt: '2025-03-05T17:00:00Z',
+      deletedAtEt: 'Wed 2025-03-05 12:00 EST (-05:00)',
+      deletedBy: 'dana.whitfield@fda.hhs.gov',
+      taskId: 12,
+      section: 'V.B.2.a.iii',
+    },
+    bodyText: '',
+  });
 }

@@ -39,8 +39,44 @@ describe('QueueView', () => {
 
     const row = await screen.findByText('STN 125742/1 amendment');
     const option = row.closest('[role="option"]');
-    expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left');
+    expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left · policy close');
     expect(option).toHaveTextContent('Needs decision');
+  });
+
+  it('shows a deleted message as a tombstone', async () => {
+    backend.queueOrder.mockResolvedValue({ ids: [9] });
+    backend.queueRows.mockResolvedValue([
+      queueRow(9, {
+        from: null,
+        subject: null,
+        receivedAtEt: null,
+        status: 'deleted',
+        deleted: {
+          deletedAt: '2025-03-05T17:00:00Z',
+          deletedAtEt: 'Wed 2025-03-05 12:00 EST (-05:00)',
+          deletedBy: 'dana.whitfield@fda.hhs.gov',
+          taskId: 12,
+          section: 'V.B.2.a.iii',
+        },
+        identifiers: ['STN 125742/5'],
+        regulatory: true,
+        disposition: 'not-accepted',
+        dueAt: null,
+        dueAtEt: null,
+        dueProjected: false,
+        duePolicy: null,
+        businessSecondsLeft: null,
+      }),
+    ]);
+    render(QueueView, { selected: null, refresh: 0, onopen: () => {} });
+
+    const option = (await screen.findByText('(content deleted)')).closest('[role="option"]');
+    expect(option).toHaveTextContent('STN 125742/5');
+    expect(option).toHaveTextContent('Not accepted');
+    expect(option).toHaveTextContent(
+      'Deleted on Wed 2025-03-05 12:00 EST (-05:00) by dana.whitfield@fda.hhs.gov (SOPP 8119 V.B.2.a.iii)',
+    );
+    expect(option).not.toHaveTextContent('Received');
   });
 
   it('opens the active row with the keyboard', async () => {

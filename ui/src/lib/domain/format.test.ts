@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessTimeLeft, dispositionLabel, formatBytes, highlight, visibleRange } from './format';
+import { businessTimeLeft, dispositionLabel, formatBytes, highlight, policyLabel, visibleRange } from './format';
 
 describe('businessTimeLeft', () => {
   it('formats hours and minutes left', () => {
@@ -55,5 +55,15 @@ describe('labels', () => {
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(2048)).toBe('2.0 KB');
+  });
+});
+
+describe('policyLabel', () => {
+  it('names both deadline policies', () => {
+    expect(policyLabel('close')).toBe('close of business');
+    expect(policyLabel('elapsed')).toBe('8 h 30 min elapsed');
+  });
+  it('is empty without a policy', () => {
+    expect(policyLabel(null)).toBe('');
   });
 });

@@ -20,6 +20,7 @@ const DISPOSITIONS: Record<string, string> = {
   unreadable: 'Unreadable',
   'request-electronic-media': 'Request electronic media',
   'not-regulatory': 'Not regulatory',
+  'accept-internal-record': 'Accept (internal record)',
 };
 
 /** The dispositions of SOPP 8119, value and label. */
@@ -32,6 +33,20 @@ export const dispositionOptions = Object.entries(DISPOSITIONS).map(([value, labe
 export function dispositionLabel(value: string | null): string {
   if (value === null) return 'Needs decision';
   return DISPOSITIONS[value] ?? value;
+}
+
+const POLICIES: Record<string, string> = {
+  close: 'close of business',
+  elapsed: '8 h 30 min elapsed',
+};
+
+/**
+ * Returns the short label of a deadline policy, as shown beside a due time: "close of
+ * business" or "8 h 30 min elapsed".
+ */
+export function policyLabel(policy: string | null): string {
+  if (policy === null) return '';
+  return POLICIES[policy] ?? policy;
 }
 
 /** A piece of text, marked when it is an identifier. */

@@ -19,7 +19,10 @@ export const commands = {
 	queueOrder: (filter: QueueFilterDto) => typedError<QueueOrderDto, IpcError>(__TAURI_INVOKE("queue_order", { filter })),
 	/**  Returns the queue rows of messages `ids`, in the order given. */
 	queueRows: (ids: number[]) => typedError<QueueRowDto[], IpcError>(__TAURI_INVOKE("queue_rows", { ids })),
-	/**  Returns message `id` with its sanitized HTML body and highlighted identifiers. */
+	/**
+	 *  Returns message `id` with its sanitized HTML body and highlighted identifiers, or, when
+	 *  its stored copy was deleted, what remains of it and who deleted it when.
+	 */
 	getMessage: (id: number) => typedError<MessageDto, IpcError>(__TAURI_INVOKE("get_message", { id })),
 	/**
 	 *  Writes attachment `index` of message `message_id` to `path`, a file the user chose in
@@ -176,6 +179,13 @@ export type ClosureDto = {
 	user: boolean,
 };
 
+/**  The rule that turns "within one business day" into a due time. */
+export type DeadlinePolicyDto = 
+/**  4:30 PM Eastern Time on the first business day after the day of receipt. */
+"close" | 
+/**  8 h 30 min of business time after receipt. */
+"elapsed";
+
 /**  The outcome of walking the tree for a message. */
 export type DecisionDto = {
 	/**  The SOPP applied, as "SOPP 8119 v11". */
@@ -200,6 +210,20 @@ export type DecisionDto = {
 	tasks: TaskOutcomeDto[],
 	/**  Keys of the questions answered by an uncertain inference. */
 	openQuestions: string[],
+};
+
+/**  The deletion of a message's stored copy (SOPP 8119 V.B.2.a.iii). */
+export type DeletionDto = {
+	/**  When, RFC 3339 UTC. */
+	deletedAt: string,
+	/**  When, formatted in Eastern Time for display. */
+	deletedAtEt: string,
+	/**  The user who completed the deleting task. */
+	deletedBy: string,
+	/**  The task whose completion deleted it. */
+	taskId: number,
+	/**  The SOPP section the deletion applied. */
+	section: string,
 };
 
 /**  One entry of the RPM directory. */
@@ -366,8 +390,13 @@ export type MessageDto = {
 	receivedAtEt: string | null,
 	/**  The evidence the receipt time was taken from. */
 	receivedSource: string | null,
-	/**  `parsed` or `quarantined`. */
+	/**  `parsed`, `quarantined`, or `deleted` once the stored copy was deleted. */
 	status: string,
+	/**
+	 *  The deletion of the stored copy, when it was deleted; the message then has no
+	 *  headers, body or attachments left.
+	 */
+	deleted: DeletionDto | null,
 	/**  Why the message was quarantined. */
 	quarantineReason: string | null,
 	/**  The text body. */
@@ -388,6 +417,16 @@ export type OpenTaskEvent = {
 	taskId: number,
 	/**  Its message. */
 	messageId: number,
+};
+
+/**  A task that must be done before this one. */
+export type PrerequisiteDto = {
+	/**  Its kind (`acknowledge-and-redirect`). */
+	kind: string,
+	/**  The action. */
+	title: string,
+	/**  The open task of that kind, or none when the message has no such task. */
+	taskId: number | null,
 };
 
 /**  A message stored raw because it did not parse. */
@@ -428,8 +467,10 @@ export type QueueRowDto = {
 	subject: string | null,
 	/**  Receipt time in Eastern Time. */
 	receivedAtEt: string | null,
-	/**  `parsed` or `quarantined`. */
+	/**  `parsed`, `quarantined`, or `deleted` once the stored copy was deleted. */
 	status: string,
+	/**  The deletion of the stored copy, when it was deleted. */
+	deleted: DeletionDto | null,
 	/**  Identifiers, canonical form. */
 	identifiers: string[],
 	/**  Whether the latest decision found it regulatory; none before triage. */
@@ -444,6 +485,8 @@ export type QueueRowDto = {
 	dueAtEt: string | null,
 	/**  Whether the due time is projected for an untriaged message. */
 	dueProjected: boolean,
+	/**  The deadline policy of the due time, or none without one. */
+	duePolicy: DeadlinePolicyDto | null,
 	/**  Business seconds left until the due time, negative once overdue. */
 	businessSecondsLeft: number | null,
 };
@@ -460,6 +503,14 @@ export type RedirectDto = {
 	when: string,
 };
 
+/**  A decision the reviewer can record when completing a task. */
+export type ResolutionDto = {
+	/**  The value sent back on completion (`refer-to-dcc`). */
+	value: string,
+	/**  Its meaning, as shown to the reviewer. */
+	label: string,
+};
+
 /**  The reviewer's settings. */
 export type SettingsDto = {
 	/**  The reviewer's name, recorded in decisions and the audit trail. */
@@ -472,6 +523,11 @@ export type SettingsDto = {
 	alertLeadMinutes: number[],
 	/**  Alert when a task becomes overdue. */
 	alertOverdue: boolean,
+	/**
+	 *  The deadline policy of the next triage. It is the core's `deadline-policy` setting,
+	 *  which the command-line tool reads too, so it is stored apart from the other fields.
+	 */
+	deadlinePolicy: DeadlinePolicyDto,
 };
 
 /**  A path that was not imported. */
@@ -528,6 +584,8 @@ export type TaskDto = {
 	dueAt: string | null,
 	/**  Due time formatted for display. */
 	dueAtEt: string | null,
+	/**  The deadline policy the due time was computed under, or none without a due time. */
+	policy: DeadlinePolicyDto | null,
 	/**  Business seconds left at the time of the request, negative once overdue. */
 	businessSecondsLeft: number | null,
 	/**  `open`, `done` or `cancelled`. */
@@ -538,6 +596,17 @@ export type TaskDto = {
 	closedBy: string | null,
 	/**  The completion note. */
 	note: string | null,
+	/**
+	 *  The decisions to choose from on completion, one of which is required; empty for a
+	 *  task that records no decision.
+	 */
+	resolutions: ResolutionDto[],
+	/**  The decision recorded on completion, as its value. */
+	resolution: string | null,
+	/**  The meaning of the recorded decision. */
+	resolutionLabel: string | null,
+	/**  The tasks that must be done before this one can be completed; empty when none. */
+	waitingFor: PrerequisiteDto[],
 };
 
 /**  A task the outcome calls for. */
