@@ -503,8 +503,10 @@ fn write_message(
         | WriteOutcome::Quarantined { id }
         | WriteOutcome::Duplicate { id } => id,
     };
-    tx.prepare_cached("INSERT INTO message_raw (message_id, compression, bytes) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, message.packed.compression, message.packed.data])?;
+    tx.prepare_cached(
+        "INSERT INTO message_raw (message_id, compression, bytes) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![id, message.packed.compression, message.packed.data])?;
     insert_origin(tx, id, &message.raw)?;
     Ok(outcome)
 }

@@ -20,9 +20,15 @@ const MIN_SAVING_PERCENT: usize = 10;
 pub fn pack(bytes: &[u8]) -> PackedBytes {
     let compressed = lz4_flex::compress_prepend_size(bytes);
     if compressed.len() * 100 <= bytes.len() * (100 - MIN_SAVING_PERCENT) {
-        PackedBytes { compression: "lz4", data: compressed }
+        PackedBytes {
+            compression: "lz4",
+            data: compressed,
+        }
     } else {
-        PackedBytes { compression: "none", data: bytes.to_vec() }
+        PackedBytes {
+            compression: "none",
+            data: bytes.to_vec(),
+        }
     }
 }
 
@@ -34,7 +40,10 @@ pub(super) fn unpack(id: i64, compression: &str, data: Vec<u8>) -> Result<Vec<u8
             id,
             detail: err.to_string(),
         }),
-        other => Err(Error::CorruptRaw { id, detail: format!("unknown compression {other:?}") }),
+        other => Err(Error::CorruptRaw {
+            id,
+            detail: format!("unknown compression {other:?}"),
+        }),
     }
 }
 
@@ -45,7 +54,9 @@ mod tests {
     #[test]
     fn pack_round_trips() {
         let text = "Subject: STN 125742/0\r\n\r\nThe response is attached.\r\n".repeat(50);
-        let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let random: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
         let cases: &[(&str, &[u8], &str)] = &[
             ("empty", b"", "none"),
             ("repetitive text", text.as_bytes(), "lz4"),
