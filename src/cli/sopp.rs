@@ -53,7 +53,7 @@ pub struct UserArg {
 }
 
 impl UserArg {
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         self.user
             .clone()
             .or_else(|| std::env::var("USER").ok())

@@ -144,17 +144,21 @@ fn sort_by_due(tasks: &mut [TaskRow]) {
 }
 
 /// An audit entry to append.
-struct AuditStep<'a> {
-    user: &'a str,
-    action: &'a str,
-    message_id: Option<i64>,
-    task_id: Option<i64>,
-    section: Option<&'a str>,
-    detail: serde_json::Value,
+pub(super) struct AuditStep<'a> {
+    pub(super) user: &'a str,
+    pub(super) action: &'a str,
+    pub(super) message_id: Option<i64>,
+    pub(super) task_id: Option<i64>,
+    pub(super) section: Option<&'a str>,
+    pub(super) detail: serde_json::Value,
 }
 
 /// Appends one entry to the audit log inside `tx` and returns its sequence number.
-fn append_audit(tx: &Transaction<'_>, at: Timestamp, step: AuditStep<'_>) -> Result<i64, Error> {
+pub(super) fn append_audit(
+    tx: &Transaction<'_>,
+    at: Timestamp,
+    step: AuditStep<'_>,
+) -> Result<i64, Error> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
