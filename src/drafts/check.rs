@@ -133,7 +133,8 @@ pub struct Finding {
 /// The message a draft replies to, as the checks need it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Original {
-    /// The From, To and Cc addresses, lowercase.
+    /// The From, To and Cc addresses, lowercase, and those of the earlier messages of the
+    /// thread that are stored.
     pub addresses: Vec<String>,
     /// The To and Cc addresses, lowercase.
     pub recipients: Vec<String>,

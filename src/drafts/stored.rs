@@ -137,10 +137,31 @@ fn original(
             None
         }
     };
-    Ok(Some(Original::from_message(
-        &message.parsed,
-        outcome.as_ref(),
-    )))
+    let mut original = Original::from_message(&message.parsed, outcome.as_ref());
+    add_thread_addresses(store, &message.parsed, &mut original)?;
+    Ok(Some(original))
+}
+
+/// Adds the addresses of the stored messages that `message` replies to or references, so
+/// that a near-miss of any address seen in the thread is noticed (SOPP 8119 VI.B.3).
+fn add_thread_addresses(
+    store: &Store,
+    message: &crate::message::ParsedMessage,
+    original: &mut Original,
+) -> Result<(), DraftError> {
+    let mut thread: Vec<&String> = message.references.iter().collect();
+    thread.extend(&message.in_reply_to);
+    for message_id in thread {
+        for id in store.messages_with_message_id(message_id)? {
+            let earlier = Original::from_message(&store.message(id)?.parsed, None);
+            for address in earlier.addresses {
+                if !original.addresses.contains(&address) {
+                    original.addresses.push(address);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Renders `template` as a reply to stored message `id` and checks it.
@@ -160,11 +181,13 @@ pub fn draft_reply(
     let message = store.message(id)?;
     let mut draft = render(template, &message.parsed, &outcome, settings)?;
     draft.message_id = Some(id);
+    let mut original = Original::from_message(&message.parsed, Some(&outcome));
+    add_thread_addresses(store, &message.parsed, &mut original)?;
     let context = CheckContext {
         settings: settings.clone(),
         directory: store.directory()?,
         partners: store.partner_registry()?,
-        original: Some(Original::from_message(&message.parsed, Some(&outcome))),
+        original: Some(original),
         at,
     };
     let findings = check(&draft, &context);

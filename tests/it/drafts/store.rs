@@ -160,3 +160,56 @@ fn covering_email_of_a_signed_letter_is_not_for_cer() -> anyhow::Result<()> {
     assert_eq!(record.warnings, ["piv-letter-cer"]);
     Ok(())
 }
+
+#[test]
+fn near_miss_of_an_earlier_thread_address_is_noticed() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let first = dir.path().join("first.eml");
+    std::fs::write(
+        &first,
+        "Received: from mx1.acmebio.example by mail.fda.hhs.gov; Tue, 04 Mar 2025 09:00:00 -0500\r\n\
+         From: Regulatory Affairs <regulatory.affairs@acmebio.example>\r\n\
+         To: Dana Whitfield <dana.whitfield@fda.hhs.gov>\r\n\
+         Cc: Marcus Ortega <marcus.ortega@fda.hhs.gov>\r\n\
+         Subject: STN 125742/0 - Question on stability\r\n\
+         Message-ID: <thread-first@acmebio.example>\r\n\r\nA question.\r\n",
+    )?;
+    let second = dir.path().join("second.eml");
+    std::fs::write(
+        &second,
+        "Received: from mx1.acmebio.example by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:00:00 -0500\r\n\
+         From: Priya Raman <priya.raman@acmebio.example>\r\n\
+         To: Dana Whitfield <dana.whitfield@fda.hhs.gov>\r\n\
+         Cc: Marcus Ortega <marcus.ortega@fda.hhs.gov>\r\n\
+         Subject: RE: STN 125742/0 - Question on stability\r\n\
+         Message-ID: <thread-second@acmebio.example>\r\n\
+         In-Reply-To: <thread-first@acmebio.example>\r\n\
+         References: <thread-first@acmebio.example>\r\n\r\nAs agreed, the data.\r\n",
+    )?;
+    let mut store = crate::memory_store();
+    crate::import_into(&mut store, &[first, second]);
+    let at = "2025-03-05T15:00:00Z".parse()?;
+    store.import_directory(&super::directory(), "dana", at)?;
+    let second_id = store.messages_with_message_id("thread-second@acmebio.example")?[0];
+
+    let mut draft = clean_draft();
+    draft.message_id = Some(second_id);
+    draft.in_reply_to = Some("thread-second@acmebio.example".into());
+    draft.cc.push(regmail::sopp::facts::Mailbox::address(
+        "regulatory.afairs@acmebio.example",
+    ));
+    let context = stored::context(&store, &draft, &super::settings(), at)?;
+    let original = context.original.as_ref().expect("replied message found");
+    assert!(original
+        .addresses
+        .contains(&"regulatory.affairs@acmebio.example".to_owned()));
+    let findings = regmail::drafts::check(&draft, &context);
+    let near: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == Rule::NearMissAddress)
+        .collect();
+    assert_eq!(near.len(), 1, "{findings:#?}");
+    assert_eq!(near[0].value, "regulatory.afairs@acmebio.example");
+    assert!(near[0].fix.contains("regulatory.affairs@acmebio.example"));
+    Ok(())
+}
