@@ -301,6 +301,11 @@ fn apply_edits(draft: &mut Draft, args: &DraftArgs) -> anyhow::Result<()> {
 pub fn run_draft(store: &mut Store, args: DraftArgs) -> anyhow::Result<ExitCode> {
     let settings = store.draft_settings()?;
     let templates = templates_for(args.templates_dir.as_deref(), &settings)?;
+    for (name, error) in templates.broken() {
+        if args.template.as_deref() != Some(name) {
+            eprintln!("warning: {error}");
+        }
+    }
     let template = match &args.template {
         Some(name) => templates.get(name)?,
         None => {
@@ -544,7 +549,7 @@ pub fn run_templates(store: &Store, args: TemplatesArgs) -> anyhow::Result<ExitC
     let mut out = std::io::stdout().lock();
     match args.action {
         TemplatesAction::List { json } => {
-            let broken: Vec<_> = templates.broken().collect();
+            let broken: Vec<_> = templates.broken().map(|(_, error)| error).collect();
             if json {
                 print_json(&serde_json::json!({
                     "templates": templates.list(),

@@ -852,7 +852,7 @@ impl Templates {
                     templates.templates.push(template);
                 }
                 Err(error) => {
-                    tracing::warn!(template = %name, %error, "a user template does not parse");
+                    tracing::debug!(template = %name, %error, "a user template does not parse");
                     templates.broken.push((name, error));
                 }
             }
@@ -865,9 +865,11 @@ impl Templates {
         &self.templates
     }
 
-    /// Returns the errors of the template files that do not parse.
-    pub fn broken(&self) -> impl Iterator<Item = &TemplateError> {
-        self.broken.iter().map(|(_, error)| error)
+    /// Returns the names and errors of the template files that do not parse.
+    pub fn broken(&self) -> impl Iterator<Item = (&str, &TemplateError)> {
+        self.broken
+            .iter()
+            .map(|(name, error)| (name.as_str(), error))
     }
 
     /// Returns the template named `name`.
