@@ -53,7 +53,7 @@ pub fn named(name: &str, address: &str) -> Mailbox {
     }
 }
 
-/// A reply to Priya Raman about STN 125742/0 that passes every check.
+/// Returns a reply to Priya Raman about STN 125742/0 that passes every check.
 pub fn clean_draft() -> Draft {
     Draft {
         from: Some(named("Dana Whitfield", REVIEWER)),
@@ -69,7 +69,7 @@ pub fn clean_draft() -> Draft {
     }
 }
 
-/// The context of [`clean_draft`]: acmebio.example has enforced TLS, and the message
+/// Returns the context of [`clean_draft`]: acmebio.example has enforced TLS, and the message
 /// replied to included the RPM and had one attachment.
 pub fn clean_context() -> CheckContext {
     let message_identifiers = identifiers::detect_in_message("STN 125742/0 - Stability", "", []);

@@ -165,7 +165,7 @@ fn draft_export_check_and_verify() {
 }
 
 #[test]
-fn blocking_finding_stops_the_export_and_check_exits_1() {
+fn blocking_finding_stops_export() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (db, id) = prepared(dir.path());
     let out = dir.path().join("blocked.eml");

@@ -314,7 +314,7 @@ fn mdufa_scenario_suggests_both_replies() -> anyhow::Result<()> {
 }
 
 #[test]
-fn unsolicited_reply_exports_once_the_sponsor_is_a_partner() -> anyhow::Result<()> {
+fn unsolicited_reply_needs_partner() -> anyhow::Result<()> {
     let mut scenarios = setup()?;
     let prepared = scenarios.draft("unsolicited-new-bla", "acknowledge-not-accepted")?;
     let dir = tempfile::tempdir()?;

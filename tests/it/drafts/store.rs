@@ -81,6 +81,7 @@ fn record_copy_keeps_bytes_and_hash() -> anyhow::Result<()> {
         "dana",
         at,
     )?;
+
     let file = std::fs::read(&path)?;
     assert_eq!(file, exported.bytes);
     assert_eq!(regmail::message::sha256_hex(&file), record.sha256);
@@ -89,6 +90,7 @@ fn record_copy_keeps_bytes_and_hash() -> anyhow::Result<()> {
     assert_eq!(record.cc, ["marcus.ortega@fda.hhs.gov"]);
     assert_eq!(record.stn.as_deref(), Some("STN 125742/0"));
     assert!(record.cer_upload);
+
     assert_eq!(
         record.exported_path.as_deref(),
         Some(path.to_str().expect("utf-8"))
@@ -144,7 +146,7 @@ fn blocked_draft_is_not_kept() -> anyhow::Result<()> {
 }
 
 #[test]
-fn covering_email_of_a_signed_letter_is_not_for_cer() -> anyhow::Result<()> {
+fn signed_letter_email_skips_cer() -> anyhow::Result<()> {
     let (mut store, context) = context_and_store();
     let mut draft = clean_draft();
     draft
@@ -162,7 +164,7 @@ fn covering_email_of_a_signed_letter_is_not_for_cer() -> anyhow::Result<()> {
 }
 
 #[test]
-fn near_miss_of_an_earlier_thread_address_is_noticed() -> anyhow::Result<()> {
+fn thread_address_near_miss_warns() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let first = dir.path().join("first.eml");
     std::fs::write(
