@@ -439,7 +439,8 @@ fn check_subject(
         (Some(submission), _)
             if !in_subject
                 .iter()
-                .any(|i| i.application == submission.application) =>
+                .any(|i| i.application == submission.application)
+                && !contains_ignoring_case(subject, &submission.value) =>
         {
             let topic = super::render::topic_of(subject);
             findings.push(finding(
@@ -475,6 +476,13 @@ fn check_subject(
         }
         _ => {}
     }
+}
+
+/// Returns whether `text` contains `needle`, ignoring ASCII case. A submission recorded in
+/// a form the identifier detector does not read is looked for as written.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    text.to_ascii_lowercase()
+        .contains(&needle.trim().to_ascii_lowercase())
 }
 
 /// SOPP 8119 VII.B.1: "Always include the RPM as a courtesy copy (cc:) on secure emails …

@@ -159,6 +159,21 @@ const CASES: &[Case] = &[
         expected: None,
     },
     Case {
+        name: "submission recorded in an unread form, named in the subject",
+        change: |d, _| {
+            d.stn = Some("SPIND 2025-017".into());
+            d.subject = "SPIND 2025-017 - Acknowledgement".into();
+        },
+        rule: Rule::SubjectStn,
+        expected: None,
+    },
+    Case {
+        name: "submission recorded in an unread form, missing from the subject",
+        change: |d, _| d.stn = Some("SPIND 2025-017".into()),
+        rule: Rule::SubjectStn,
+        expected: Some((Severity::Blocking, "V.C.3", "SPIND 2025-017")),
+    },
+    Case {
         name: "reply naming no submission to a message about one",
         change: |d, _| {
             d.stn = None;
