@@ -339,32 +339,56 @@ pub fn run_with_smime(
     let batch_size = options.batch_size.max(1);
 
     let (sender, receiver) = mpsc::sync_channel::<Item>(batch_size * 2);
+    let budget = ByteBudget::new(IN_FLIGHT_BYTES);
     let inputs = plan.inputs;
     let variant = options.mbox_variant;
     std::thread::scope(|scope| -> Result<(), Error> {
-        scope.spawn(move || read_inputs(inputs, variant, session, sender));
+        let outbox = Outbox {
+            sender,
+            budget: &budget,
+        };
+        scope.spawn(move || read_inputs(inputs, variant, session, outbox));
+        // Dropped when this closure returns, before the scope joins the reading thread:
+        // a writer that stops on an error then unblocks a reader waiting for memory or
+        // for room in the channel.
+        let receiver = receiver;
+        let _close_budget = CloseOnDrop(&budget);
 
         let mut batch: Vec<(NewMessage, Option<Processed>)> = Vec::with_capacity(batch_size);
         let mut batch_bytes = 0usize;
         let mut bytes_done = 0;
-        for item in receiver {
+        loop {
+            let item = match receiver.recv_timeout(IDLE_FLUSH) {
+                Ok(item) => Some(item),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            let idle = item.is_none();
             match item {
-                Item::Message(parsed) => {
+                Some(Item::Message(parsed)) => {
                     bytes_done = parsed.bytes_done;
-                    batch_bytes += parsed.message.raw.bytes.len();
+                    batch_bytes +=
+                        parsed.message.raw.bytes.len() + parsed.message.packed.data.len();
                     batch.push((parsed.message, parsed.smime));
                 }
-                Item::Failed(skipped) => report.skipped.push(skipped),
+                Some(Item::Failed(skipped)) => report.skipped.push(skipped),
+                None => {}
             }
-            // Flush on count, and on size so that a run of large messages stays bounded.
-            if batch.len() >= batch_size || batch_bytes >= 64 * 1024 * 1024 {
+            // Flush on count, on size, and when the reader is waiting for memory to be
+            // released (no message arrived for a while), so that it never stalls.
+            if batch.len() >= batch_size
+                || batch_bytes >= IN_FLIGHT_BYTES / 2
+                || (idle && !batch.is_empty())
+            {
                 flush(store, &mut batch, &mut report, &mut state)?;
+                budget.release(batch_bytes);
                 batch_bytes = 0;
                 state.bytes_done = bytes_done;
                 progress(&state);
             }
         }
         flush(store, &mut batch, &mut report, &mut state)?;
+        budget.release(batch_bytes);
         state.bytes_done = state.bytes_total;
         progress(&state);
         Ok(())
@@ -446,6 +470,88 @@ fn flush(
     Ok(())
 }
 
+/// Bytes of messages read but not yet written that the reading thread may hold. It keeps
+/// memory flat for mailboxes of large messages; one message larger than this is still read
+/// when nothing else is in flight.
+const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long the writer waits for the next message before it writes what it has.
+const IDLE_FLUSH: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// A count of in-flight bytes that the reading thread waits on.
+struct ByteBudget {
+    state: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+    limit: usize,
+}
+
+impl ByteBudget {
+    fn new(limit: usize) -> Self {
+        ByteBudget {
+            state: std::sync::Mutex::new((0, false)),
+            changed: std::sync::Condvar::new(),
+            limit,
+        }
+    }
+
+    /// Waits until `bytes` fit, then takes them; returns false once the budget is closed.
+    fn acquire(&self, bytes: usize) -> bool {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while !state.1 && state.0 > 0 && state.0 + bytes > self.limit {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.0 += bytes;
+        !state.1
+    }
+
+    fn release(&self, bytes: usize) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.0 = state.0.saturating_sub(bytes);
+        self.changed.notify_all();
+    }
+
+    fn close(&self) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.1 = true;
+        self.changed.notify_all();
+    }
+}
+
+/// Closes the budget when the writer leaves, whether it finished or failed.
+struct CloseOnDrop<'a>(&'a ByteBudget);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The reading thread's end of the pipeline: the channel and the memory budget.
+struct Outbox<'a> {
+    sender: mpsc::SyncSender<Item>,
+    budget: &'a ByteBudget,
+}
+
+impl Outbox<'_> {
+    /// Sends `item`, which holds `cost` bytes, after waiting for room; returns false when
+    /// the writer has stopped.
+    fn send(&self, item: Item, cost: usize) -> bool {
+        self.budget.acquire(cost) && self.sender.send(item).is_ok()
+    }
+}
+
 /// Describes where a message was found: the path, plus the byte offset inside an mbox.
 pub fn describe_origin(origin: &Origin) -> String {
     match origin.format {
@@ -459,7 +565,7 @@ fn read_inputs(
     inputs: Vec<(Input, u64)>,
     variant: MboxVariant,
     session: &SmimeSession,
-    sender: mpsc::SyncSender<Item>,
+    sender: Outbox<'_>,
 ) {
     let mut done_before = 0u64;
     for (input, size) in inputs {
@@ -488,7 +594,7 @@ fn read_inputs(
                     reason: format!("reading stopped: {err}"),
                     explicit: true,
                 };
-                if sender.send(Item::Failed(skipped)).is_err() {
+                if !sender.send(Item::Failed(skipped), 0) {
                     return;
                 }
             }
@@ -502,7 +608,7 @@ fn read_mbox(
     variant: MboxVariant,
     done_before: u64,
     session: &SmimeSession,
-    sender: &mpsc::SyncSender<Item>,
+    sender: &Outbox<'_>,
 ) -> Result<bool, mailbox::Error> {
     let mut reader = MboxReader::open(path, variant)?;
     while let Some(raw) = reader.next() {
@@ -521,7 +627,7 @@ fn read_single(
     envelope_line: bool,
     bytes_done: u64,
     session: &SmimeSession,
-    sender: &mpsc::SyncSender<Item>,
+    sender: &Outbox<'_>,
 ) -> Result<bool, mailbox::Error> {
     let bytes = std::fs::read(path).map_err(|e| mailbox::Error::io(path, e))?;
     let (skip, envelope) = if envelope_line {
@@ -551,7 +657,7 @@ fn send_parsed(
     raw: RawMessage,
     bytes_done: u64,
     session: &SmimeSession,
-    sender: &mpsc::SyncSender<Item>,
+    sender: &Outbox<'_>,
 ) -> bool {
     let sha256 = message::sha256_hex(&raw.bytes);
     let parsed = message::parse(raw.message_bytes(), raw.envelope.as_deref());
@@ -564,9 +670,11 @@ fn send_parsed(
         };
         smime::process(raw.message_bytes(), &options)
     });
+    let packed = store::pack(&raw.bytes);
+    let cost = raw.bytes.len() + packed.data.len();
     let item = Item::Message(Box::new(ReadMessage {
         message: NewMessage {
-            packed: store::pack(&raw.bytes),
+            packed,
             raw,
             sha256,
             parsed,
@@ -574,5 +682,5 @@ fn send_parsed(
         smime,
         bytes_done,
     }));
-    sender.send(item).is_ok()
+    sender.send(item, cost)
 }

@@ -261,7 +261,7 @@ impl Store {
             .query_row(
                 "SELECT id, sha256, size, status, quarantine_reason, message_id, subject, from_name, \
                  from_address, to_json, cc_json, bcc_json, date, received_at, received_source, \
-                 body_text, warnings_json, imported_at FROM messages WHERE id = ?1",
+                 body_text, warnings_json, imported_at, references_json FROM messages WHERE id = ?1",
                 [id],
                 |row| {
                     Ok((
@@ -276,7 +276,7 @@ impl Store {
                         (row.get::<_, String>(9)?, row.get::<_, String>(10)?, row.get::<_, String>(11)?),
                         (row.get::<_, Option<String>>(12)?, row.get::<_, Option<String>>(13)?, row.get::<_, Option<String>>(14)?),
                         row.get::<_, String>(15)?,
-                        row.get::<_, String>(16)?,
+                        (row.get::<_, String>(16)?, row.get::<_, String>(18)?),
                         row.get::<_, String>(17)?,
                     ))
                 },
@@ -295,7 +295,7 @@ impl Store {
             addresses,
             dates,
             body_text,
-            warnings,
+            (warnings, references),
             imported_at,
         ) = row;
 
@@ -320,7 +320,7 @@ impl Store {
                 .as_deref()
                 .and_then(crate::message::ReceiptSource::from_name),
             in_reply_to: self.links(id, "in-reply-to")?,
-            references: self.links(id, "references")?,
+            references: from_json("references_json", &references)?,
             body_text,
             attachments: self.attachments(id)?,
             warnings: from_json("warnings_json", &warnings)?,
@@ -407,7 +407,8 @@ pub(super) fn delete_content(
     tx.execute(
         "UPDATE messages SET message_id = NULL, subject = NULL, from_name = NULL, \
          from_address = NULL, to_json = '[]', cc_json = '[]', bcc_json = '[]', date = NULL, \
-         received_at = NULL, received_source = NULL, body_text = '', warnings_json = '[]' \
+         received_at = NULL, received_source = NULL, body_text = '', warnings_json = '[]', \
+         references_json = '[]' \
          WHERE id = ?1",
         [id],
     )?;
@@ -520,8 +521,9 @@ fn insert_parsed(
     let from = parsed.from.as_ref();
     tx.prepare_cached(
         "INSERT INTO messages (sha256, size, status, message_id, subject, from_name, from_address, \
-         to_json, cc_json, bcc_json, date, received_at, received_source, body_text, warnings_json, imported_at) \
-         VALUES (?1, ?2, 'parsed', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         to_json, cc_json, bcc_json, date, received_at, received_source, body_text, warnings_json, imported_at, \
+         references_json) \
+         VALUES (?1, ?2, 'parsed', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         message.sha256,
@@ -539,6 +541,7 @@ fn insert_parsed(
         parsed.body_text,
         to_json(&parsed.warnings),
         imported_at,
+        to_json(&parsed.references),
     ])?;
     let id = tx.last_insert_rowid();
 
@@ -559,13 +562,8 @@ fn insert_parsed(
     let mut link_stmt = tx.prepare_cached(
         "INSERT INTO message_links (message_id, kind, position, target) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (kind, targets) in [
-        ("in-reply-to", &parsed.in_reply_to),
-        ("references", &parsed.references),
-    ] {
-        for (position, target) in targets.iter().enumerate() {
-            link_stmt.execute(params![id, kind, position as i64, target])?;
-        }
+    for (position, target) in parsed.in_reply_to.iter().enumerate() {
+        link_stmt.execute(params![id, "in-reply-to", position as i64, target])?;
     }
 
     let addresses: Vec<String> = parsed

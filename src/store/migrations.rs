@@ -15,7 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_message_deletions.sql"),
     include_str!("migrations/0007_smime.sql"),
     include_str!("migrations/0008_raw_compression.sql"),
-    include_str!("migrations/0009_drafts.sql"),
+    include_str!("migrations/0009_references_json.sql"),
+    include_str!("migrations/0010_drafts.sql"),
 ];
 
 /// The schema version this build writes.

@@ -173,3 +173,60 @@ fn store_file_reopens_with_schema() {
         .expect("version");
     assert_eq!(version, regmail::store::SCHEMA_VERSION);
 }
+
+#[test]
+fn references_move_to_the_message_row_on_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("migrations folder")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n < "0009")
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 8, "migrations before the references column");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        for file in &files {
+            conn.execute_batch(&std::fs::read_to_string(file).expect("read migration"))
+                .expect("migrate");
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 8;
+             INSERT INTO messages (id, sha256, size, status, imported_at)
+                 VALUES (1, 'aa', 10, 'parsed', '2025-03-01T12:00:00Z'),
+                        (2, 'bb', 10, 'parsed', '2025-03-01T12:00:00Z');
+             INSERT INTO message_links (message_id, kind, position, target) VALUES
+                 (1, 'in-reply-to', 0, 'parent@example.com'),
+                 (1, 'references', 1, 'parent@example.com'),
+                 (1, 'references', 0, 'root@example.com');",
+        )
+        .expect("seed version 8");
+    }
+    let store = Store::open(&db).expect("upgrade");
+    let first = store.message(1).expect("message 1");
+    assert_eq!(
+        first.parsed.references,
+        vec!["root@example.com", "parent@example.com"]
+    );
+    assert_eq!(first.parsed.in_reply_to, vec!["parent@example.com"]);
+    let second = store.message(2).expect("message 2");
+    assert!(
+        second.parsed.references.is_empty(),
+        "no references stays empty"
+    );
+    let rows: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM message_links WHERE kind = 'references'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(rows, 0, "reference rows removed");
+}

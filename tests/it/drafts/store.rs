@@ -10,7 +10,7 @@ use regmail::store::Store;
 use super::{clean_context, clean_draft};
 
 #[test]
-fn version_8_registry_is_kept_by_the_migration() -> anyhow::Result<()> {
+fn version_9_registry_is_kept_by_the_migration() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("regmail.db");
     let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
@@ -25,11 +25,12 @@ fn version_8_registry_is_kept_by_the_migration() -> anyhow::Result<()> {
             "0006_message_deletions.sql",
             "0007_smime.sql",
             "0008_raw_compression.sql",
+            "0009_references_json.sql",
         ] {
             conn.execute_batch(&std::fs::read_to_string(migrations.join(file))?)?;
         }
         conn.execute_batch(
-            "PRAGMA user_version = 8;
+            "PRAGMA user_version = 9;
              INSERT INTO secure_partners (address, fingerprint, subject, not_after, cert_der, first_seen, last_seen, message_id)
                  VALUES ('alice@example.com', 'ab12', 'CN=Alice', '2030-01-01T00:00:00Z', x'3000',
                          '2025-03-01T12:00:00Z', '2025-03-02T12:00:00Z', NULL);",
