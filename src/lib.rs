@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod drafts;
 pub mod import;
 pub mod mailbox;
 pub mod message;

@@ -2,6 +2,7 @@
 //! exposes its `Args` types and run functions; this file only wires them together.
 
 mod calendar;
+mod drafts;
 mod mail;
 mod settings;
 mod smime;
@@ -62,8 +63,21 @@ pub enum Command {
     Keys(smime::KeysArgs),
     /// Add, list or remove S/MIME trust anchors and CRLs.
     Trust(smime::TrustArgs),
-    /// List, show or change settings, such as the deadline policy.
+    /// List, show or change settings: the deadline policy and the settings of drafting
+    /// and checking outgoing email.
     Settings(settings::SettingsArgs),
+    /// Draft a reply to a stored message from a template, check it, and export it as an
+    /// unsent .eml record copy (SOPP 8119 V.A, V.C).
+    Draft(drafts::DraftArgs),
+    /// Check an outgoing .eml draft against SOPP 8119 V.A and V.C; exits with status 1
+    /// when a blocking finding exists.
+    Check(drafts::CheckArgs),
+    /// List, show or describe the reply templates.
+    Templates(drafts::TemplatesArgs),
+    /// Import or list the secure-email partner registry.
+    Partners(drafts::PartnersArgs),
+    /// List, print or verify the record copies of exported drafts.
+    Records(drafts::RecordsArgs),
 }
 
 /// Location of the last panic, recorded by the panic hook for the single error line that
@@ -162,5 +176,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(args) => smime::run_keys(cli.db, args, quiet),
         Command::Trust(args) => smime::run_trust(cli.db, args, quiet),
         Command::Settings(args) => settings::run(&mut open_store(cli.db)?, args),
+        Command::Draft(args) => drafts::run_draft(&mut open_store(cli.db)?, args),
+        Command::Check(args) => drafts::run_check(&open_store(cli.db)?, args),
+        Command::Templates(args) => drafts::run_templates(&open_store(cli.db)?, args),
+        Command::Partners(args) => drafts::run_partners(&mut open_store(cli.db)?, args),
+        Command::Records(args) => drafts::run_records(&open_store(cli.db)?, args),
     }
 }

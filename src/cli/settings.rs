@@ -1,10 +1,12 @@
-//! `regmail settings`: the settings of the core that every front end reads, such as the
-//! deadline policy.
+//! `regmail settings`: one command over the settings of the core that every front end
+//! reads, such as the deadline policy, and the settings of drafting outgoing email, which
+//! `super::drafts` owns.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
+use regmail::drafts::settings::DraftSettingKey;
 use regmail::store::{SettingKey, SettingValue, Store};
 
 use super::mail::print_json;
@@ -28,37 +30,25 @@ pub enum SettingsAction {
     },
     /// Print the value of one setting.
     Get {
-        /// The setting.
-        key: KeyArg,
+        /// The setting: deadline-policy, official-domains, isp-domains, reviewer-name,
+        /// reviewer-email, templates-dir or max-quoted-messages.
+        key: String,
         /// Print a JSON object.
         #[arg(long)]
         json: bool,
     },
     /// Change one setting; the change is recorded in the audit log.
     Set {
-        /// The setting.
-        key: KeyArg,
+        /// The setting: deadline-policy, official-domains, isp-domains, reviewer-name,
+        /// reviewer-email, templates-dir or max-quoted-messages.
+        key: String,
         /// The new value. deadline-policy: close (4:30 PM ET on the next business day after
-        /// the day of receipt) or elapsed (8 h 30 min of business time after receipt).
+        /// the day of receipt) or elapsed (8 h 30 min of business time after receipt). Lists
+        /// of domains are comma-separated.
         value: String,
         #[command(flatten)]
         user: UserArg,
     },
-}
-
-/// The setting names accepted on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KeyArg {
-    /// The rule that turns "within one business day" into a due time: close or elapsed.
-    DeadlinePolicy,
-}
-
-impl From<KeyArg> for SettingKey {
-    fn from(arg: KeyArg) -> SettingKey {
-        match arg {
-            KeyArg::DeadlinePolicy => SettingKey::DeadlinePolicy,
-        }
-    }
 }
 
 /// Runs `regmail settings`.
@@ -66,21 +56,47 @@ pub fn run(store: &mut Store, args: SettingsArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.action {
         SettingsAction::List { json } => {
+            if json {
+                // One array: the core settings with whether each is the default, then
+                // the settings of drafting.
+                let mut all = Vec::new();
+                for key in SettingKey::ALL {
+                    all.push(serde_json::to_value(store.core_setting(key)?)?);
+                }
+                let settings = store.draft_settings()?;
+                for key in DraftSettingKey::ALL {
+                    all.push(serde_json::json!({ "key": key.as_str(), "value": key.value_in(&settings) }));
+                }
+                print_json(&all)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let values = SettingKey::ALL
                 .into_iter()
                 .map(|key| store.core_setting(key))
                 .collect::<Result<Vec<_>, _>>()?;
-            if json {
-                print_json(&values)?;
-                return Ok(ExitCode::SUCCESS);
-            }
             for value in &values {
                 print_value(&mut out, value)?;
                 writeln!(out, "    {}", value.key.description())?;
             }
+            drop(out);
+            return super::drafts::run_settings(
+                store,
+                super::drafts::SettingsArgs {
+                    action: super::drafts::SettingsAction::List { json: false },
+                },
+            );
         }
         SettingsAction::Get { key, json } => {
-            let value = store.core_setting(key.into())?;
+            let Some(key) = SettingKey::parse(&key) else {
+                drop(out);
+                return super::drafts::run_settings(
+                    store,
+                    super::drafts::SettingsArgs {
+                        action: super::drafts::SettingsAction::Get { key },
+                    },
+                );
+            };
+            let value = store.core_setting(key)?;
             if json {
                 print_json(&value)?;
             } else {
@@ -88,7 +104,15 @@ pub fn run(store: &mut Store, args: SettingsArgs) -> anyhow::Result<ExitCode> {
             }
         }
         SettingsAction::Set { key, value, user } => {
-            let key = SettingKey::from(key);
+            let Some(key) = SettingKey::parse(&key) else {
+                drop(out);
+                return super::drafts::run_settings(
+                    store,
+                    super::drafts::SettingsArgs {
+                        action: super::drafts::SettingsAction::Set { key, value, user },
+                    },
+                );
+            };
             let changed =
                 store.save_core_setting(key, value.trim(), &user.name(), jiff::Timestamp::now())?;
             if changed {

@@ -27,7 +27,8 @@ pub enum SmimeCommand {
     Verify(VerifyArgs),
     /// Decrypt a message file or stored message and print the decrypted MIME entity.
     Decrypt(DecryptArgs),
-    /// List the secure-partner registry: senders whose S/MIME signatures verified.
+    /// List the secure-partner registry: senders whose S/MIME signatures verified, and the
+    /// entries imported with `regmail partners import`.
     Partners(PartnersArgs),
 }
 
@@ -489,24 +490,7 @@ fn decrypt(db: Option<PathBuf>, args: DecryptArgs) -> anyhow::Result<ExitCode> {
 
 fn partners(db: Option<PathBuf>, args: PartnersArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db)?;
-    let partners = store.secure_partners()?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &partners)?;
-        writeln!(out)?;
-    } else {
-        for partner in &partners {
-            writeln!(
-                out,
-                "{}  {}  seen {} .. {}  expires {}",
-                partner.address,
-                &partner.fingerprint[..16],
-                partner.first_seen,
-                partner.last_seen,
-                partner.not_after
-            )?;
-        }
-    }
+    super::drafts::list_partners(&store.secure_partners()?, args.json)?;
     Ok(ExitCode::SUCCESS)
 }
 

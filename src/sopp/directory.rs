@@ -234,8 +234,9 @@ fn is_email(text: &str) -> bool {
     }
 }
 
-/// Splits CSV text into records, each with the line number it starts on.
-fn parse_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, DirectoryError> {
+/// Splits CSV text into records, each with the line number it starts on. Fields may be
+/// quoted as in RFC 4180; the only error is [`DirectoryError::UnclosedQuote`].
+pub(crate) fn parse_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, DirectoryError> {
     let mut records = Vec::new();
     let mut fields = Vec::new();
     let mut field = String::new();

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_raw_compression.sql"),
     include_str!("migrations/0009_references_json.sql"),
     include_str!("migrations/0010_task_policy.sql"),
+    include_str!("migrations/0011_drafts.sql"),
 ];
 
 /// The schema version this build writes.

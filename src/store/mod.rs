@@ -7,6 +7,7 @@
 
 mod closures;
 mod desktop;
+mod drafts;
 mod messages;
 mod migrations;
 mod queue;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use desktop::AlertRow;
+pub use drafts::{NewRecordCopy, RecordCopy, SettingError};
 pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, WriteOutcome};
 pub use migrations::SCHEMA_VERSION;
 pub use queue::{OpenTask, QueueRecord};
@@ -198,6 +200,27 @@ pub enum Error {
         value: String,
         /// The accepted values, comma-separated.
         expected: String,
+    },
+    /// A stored setting of drafting does not fit its setting.
+    #[error("corrupt stored setting; set it again with `regmail settings set`")]
+    CorruptSetting {
+        /// Why the value does not fit.
+        #[source]
+        source: crate::drafts::settings::InvalidSetting,
+    },
+    /// A row of the secure-partner registry cannot be read.
+    #[error("corrupt secure-partner entry {entry:?} in the database: {detail}")]
+    CorruptPartner {
+        /// The entry.
+        entry: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// No record copy has this id.
+    #[error("no record copy with id {id}; run `regmail records` to see record copy ids")]
+    RecordCopyNotFound {
+        /// The id asked for.
+        id: i64,
     },
     /// A stored JSON column could not be read.
     #[error("corrupt stored value in column {column}: {source}")]

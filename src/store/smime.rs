@@ -65,20 +65,28 @@ pub struct StoredSmime {
     pub checked_at: String,
 }
 
-/// A sender in the secure-partner registry (an address with a verified S/MIME certificate).
+/// An entry of the secure-partner registry: an address with a verified S/MIME certificate
+/// harvested from signed mail, or an imported domain (enforced TLS) or address (S/MIME).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurePartner {
-    /// The email address, lowercase.
-    pub address: String,
-    /// SHA-256 fingerprint of the certificate.
-    pub fingerprint: String,
-    /// Certificate subject.
-    pub subject: String,
-    /// Certificate expiry, RFC 3339.
-    pub not_after: String,
-    /// First message time the certificate was seen with a valid signature, RFC 3339.
+    /// The address, or the domain of a `tls` entry; lowercase.
+    pub entry: String,
+    /// `smime` or `tls`.
+    pub method: String,
+    /// `signed-mail` (harvested from a verified signature) or `import`.
+    pub source: String,
+    /// SHA-256 fingerprint of the certificate, for a harvested entry.
+    pub fingerprint: Option<String>,
+    /// Certificate subject, for a harvested entry.
+    pub subject: Option<String>,
+    /// Certificate expiry, RFC 3339, for a harvested entry.
+    pub not_after: Option<String>,
+    /// The date the entry was verified, `YYYY-MM-DD`, for an imported entry.
+    pub verified_on: Option<String>,
+    /// For a harvested entry, the first message time the certificate was seen with a valid
+    /// signature; for an imported one, when it was first imported. RFC 3339.
     pub first_seen: String,
-    /// Last such time, RFC 3339.
+    /// The last such time, RFC 3339.
     pub last_seen: String,
 }
 
@@ -265,13 +273,13 @@ impl Store {
                 };
                 let (_, not_after) = cert.validity();
                 tx.execute(
-                    "INSERT INTO secure_partners (address, fingerprint, subject, not_after, cert_der, first_seen, last_seen, message_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
-                     ON CONFLICT (address, fingerprint) DO UPDATE SET \
+                    "INSERT INTO secure_partners (entry, method, source, fingerprint, subject, not_after, cert_der, first_seen, last_seen, message_id) \
+                     VALUES (?1, 'smime', 'signed-mail', ?2, ?3, ?4, ?5, ?6, ?6, ?7) \
+                     ON CONFLICT (entry, method, source, fingerprint) DO UPDATE SET \
                      first_seen = min(first_seen, excluded.first_seen), \
                      last_seen = max(last_seen, excluded.last_seen), \
                      message_id = CASE WHEN excluded.last_seen >= last_seen THEN excluded.message_id ELSE message_id END",
-                    params![address, cert.fingerprint(), cert.subject(), not_after.to_string(), cert.der, seen, message_id],
+                    params![address.to_ascii_lowercase(), cert.fingerprint(), cert.subject(), not_after.to_string(), cert.der, seen, message_id],
                 )?;
             }
         }
@@ -302,20 +310,26 @@ impl Store {
         }))
     }
 
-    /// Lists the secure-partner registry, by address.
+    /// Lists the secure-partner registry, by entry, newest first for each entry.
     pub fn secure_partners(&self) -> Result<Vec<SecurePartner>, Error> {
         let mut stmt = self.conn.prepare(
-            "SELECT address, fingerprint, subject, not_after, first_seen, last_seen FROM secure_partners ORDER BY address, last_seen DESC",
+            "SELECT entry, method, source, fingerprint, subject, not_after, verified_on, first_seen, last_seen \
+             FROM secure_partners ORDER BY entry, method, last_seen DESC",
         )?;
         let rows = stmt
             .query_map([], |row| {
                 Ok(SecurePartner {
-                    address: row.get(0)?,
-                    fingerprint: row.get(1)?,
-                    subject: row.get(2)?,
-                    not_after: row.get(3)?,
-                    first_seen: row.get(4)?,
-                    last_seen: row.get(5)?,
+                    entry: row.get(0)?,
+                    method: row.get(1)?,
+                    source: row.get(2)?,
+                    fingerprint: row
+                        .get::<_, String>(3)
+                        .map(|f| Some(f).filter(|f| !f.is_empty()))?,
+                    subject: row.get(4)?,
+                    not_after: row.get(5)?,
+                    verified_on: row.get(6)?,
+                    first_seen: row.get(7)?,
+                    last_seen: row.get(8)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

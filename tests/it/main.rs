@@ -4,6 +4,7 @@ mod calendar;
 mod cases;
 mod cli;
 mod corpus;
+mod drafts;
 mod import;
 mod smime;
 mod sopp;

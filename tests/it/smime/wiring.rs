@@ -65,7 +65,9 @@ fn import_verifies_and_harvests_partner() {
     assert!(result.content.is_some(), "signed content kept");
     let partners = store.secure_partners().expect("partners");
     assert_eq!(partners.len(), 1);
-    assert_eq!(partners[0].address, "alice@example.com");
+    assert_eq!(partners[0].entry, "alice@example.com");
+    assert_eq!(partners[0].method, "smime");
+    assert_eq!(partners[0].source, "signed-mail");
     assert_eq!(partners[0].first_seen, partners[0].last_seen);
 }
 
