@@ -348,12 +348,13 @@ pub fn infer_facts(
 
     let spind_mailbox = infer_spind_mailbox(message, settings);
     let internal = infer_internal(message, settings);
+    let fda_origin = infer_fda_origin(message, settings, &internal);
     let emergency = infer_emergency(message, &identifiers);
     let mdufa = infer_mdufa(message, &identifiers);
-    let kind = infer_kind(message, &spind_mailbox, &internal, &emergency, &mdufa);
+    let kind = infer_kind(message, &spind_mailbox, &fda_origin, &emergency, &mdufa);
     let facts = vec![
         infer_regulatory(message, &identifiers, &spind_mailbox),
-        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox, &internal),
+        infer_rpm_addressed(message, &identifiers, &rpms, &spind_mailbox, &fda_origin),
         infer_readable(message),
         kind,
         infer_spind_subject(message, &identifiers),
@@ -969,6 +970,30 @@ fn infer_internal(message: &MessageFacts, settings: &Settings) -> Fact {
             sender.address
         )],
     )
+}
+
+/// Returns the `internal` fact, or for a message sent by FDA staff to someone outside FDA a
+/// fact of the same key with the value `yes`. Such a message is FDA's own correspondence:
+/// the rules for incoming sponsor email (V.B, VI.C.6) do not apply to it, and it belongs
+/// to the administrative file like an internal record (VI.C.7). The reported `internal`
+/// fact itself keeps its stricter meaning.
+fn infer_fda_origin(message: &MessageFacts, settings: &Settings, internal: &Fact) -> Fact {
+    if internal.value == "yes" || message.unparsed.is_some() {
+        return internal.clone();
+    }
+    match message.from.first() {
+        Some(sender) if is_official(&sender.address, &settings.official_domains) => Fact::new(
+            FactKey::Internal,
+            "yes",
+            true,
+            vec![format!(
+                "the sender {} is at {}: FDA's own outgoing email, not an incoming sponsor email",
+                sender.address,
+                settings.official_domains.join(" or ")
+            )],
+        ),
+        _ => internal.clone(),
+    }
 }
 
 /// Returns whether `address` is at one of `domains` or at a subdomain of one.
@@ -1593,6 +1618,35 @@ mod tests {
                 fact.evidence
             );
         }
+    }
+
+    #[test]
+    fn fda_sent_email_is_not_an_incoming_sponsor_email() {
+        let settings = Settings::default();
+        let mut message = message(
+            "STN 125742/0 information request",
+            "Please respond by email.",
+        );
+        message.from = vec![Mailbox::address("marcus.ortega@fda.hhs.gov")];
+        message.to = vec![Mailbox::address("priya.raman@acmebio.example")];
+        let internal = infer_internal(&message, &settings);
+        assert_eq!(internal.value, "no", "internal keeps its meaning");
+        let origin = infer_fda_origin(&message, &settings, &internal);
+        assert_eq!(origin.value, "yes", "sent by FDA");
+        let identifiers = message.identifiers();
+        let spind = infer_spind_mailbox(&message, &settings);
+        let emergency = infer_emergency(&message, &identifiers);
+        let mdufa = infer_mdufa(&message, &identifiers);
+        let kind = infer_kind(&message, &spind, &origin, &emergency, &mdufa);
+        assert_eq!(kind.value, "internal-record", "kind");
+        let rpm = infer_rpm_addressed(&message, &identifiers, &[], &spind, &origin);
+        assert_eq!(rpm.value, "not-applicable", "no forward to the RPM");
+
+        message.from = vec![Mailbox::address("priya.raman@acmebio.example")];
+        message.to = vec![Mailbox::address("marcus.ortega@fda.hhs.gov")];
+        let internal = infer_internal(&message, &settings);
+        let origin = infer_fda_origin(&message, &settings, &internal);
+        assert_eq!(origin.value, "no", "a sponsor's email is incoming");
     }
 
     #[test]

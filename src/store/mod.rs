@@ -109,7 +109,7 @@ pub enum Error {
     },
     /// The task would delete the stored copy, but the message's latest triage rests on
     /// inferences the reviewer has not confirmed.
-    #[error("task {id} ({kind}) deletes the stored copy of message {message_id}, but its latest triage left {questions} unconfirmed; confirm them with `regmail triage {message_id}` first")]
+    #[error("task {id} ({kind}) deletes the stored copy of message {message_id}, but its latest triage left {questions} unconfirmed; answer each with `regmail triage {message_id} --answer KEY=VALUE` (for example `--answer kind=unsolicited`) first")]
     UnconfirmedDecision {
         /// The task id.
         id: i64,

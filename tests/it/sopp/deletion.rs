@@ -378,7 +378,8 @@ fn deletion_needs_confirmed_triage() -> anyhow::Result<()> {
         "{err:?}"
     );
     assert!(
-        err.to_string().contains("`regmail triage 1`"),
+        err.to_string()
+            .contains("`regmail triage 1 --answer KEY=VALUE`"),
         "says how to confirm: {err}"
     );
     assert_content_kept(&store, message, "unconfirmed")?;
