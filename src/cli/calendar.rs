@@ -409,7 +409,7 @@ fn count(number: usize, noun: &str) -> String {
     }
 }
 
-fn describe_time_left(left: SignedDuration) -> String {
+pub(super) fn describe_time_left(left: SignedDuration) -> String {
     let minutes = left.abs().as_secs() / 60;
     let text = format!("{} h {} min", minutes / 60, minutes % 60);
     if left.is_negative() {

@@ -28,6 +28,7 @@ use super::sopp::UserArg;
 #[derive(Debug, Args)]
 pub struct DraftArgs {
     /// Message id to reply to, as shown by `regmail list`.
+    #[arg(value_parser = super::message_id)]
     pub id: i64,
     /// The template (see `regmail templates list`); without it, the one template that
     /// replies to the message's decision.

@@ -73,6 +73,7 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Message id, as shown by `regmail list`.
+    #[arg(value_parser = super::message_id)]
     pub id: i64,
     /// Print JSON.
     #[arg(long)]
@@ -83,6 +84,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct RawArgs {
     /// Message id, as shown by `regmail list`.
+    #[arg(value_parser = super::message_id)]
     pub id: i64,
 }
 

@@ -152,6 +152,25 @@ pub(crate) fn counted(count: u64, noun: &str) -> String {
     }
 }
 
+/// Parses a message id argument, naming where ids come from when it is not one.
+pub(crate) fn message_id(value: &str) -> Result<i64, String> {
+    parse_id(value, "message", "`regmail list` or `regmail search`")
+}
+
+/// Parses a task id argument, naming where ids come from when it is not one.
+pub(crate) fn task_id(value: &str) -> Result<i64, String> {
+    parse_id(value, "task", "`regmail tasks`")
+}
+
+fn parse_id(value: &str, noun: &str, listed_by: &str) -> Result<i64, String> {
+    match value.trim().parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(format!(
+            "{value:?} is not a {noun} id; {noun} ids are the positive numbers {listed_by} shows"
+        )),
+    }
+}
+
 fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db.unwrap_or_else(Store::default_path);
     Ok(Store::open(&path)?)

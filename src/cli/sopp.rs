@@ -7,11 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use jiff::SignedDuration;
+use regmail::calendar::BusinessCalendar;
 use regmail::sopp::clock::rfc3339;
 use regmail::sopp::engine::{OpenQuestion, Outcome, Source};
 use regmail::sopp::triage::{self, Triage};
 use regmail::sopp::{Answers, Directory, Settings};
 use regmail::store::{DeletionState, Store, TaskCompletion, TaskRow};
+use serde::Serialize;
 
 use super::calendar::PolicyArg;
 
@@ -19,6 +22,7 @@ use super::calendar::PolicyArg;
 #[derive(Debug, Args)]
 pub struct TriageArgs {
     /// Message id, as shown by `regmail list`.
+    #[arg(value_parser = super::message_id)]
     pub id: i64,
     /// An answer to a question, as KEY=VALUE. Keys: regulatory (yes/no), readable (yes/no),
     /// kind (agreed, formal-submission, unsolicited, not-agreed, spind, emergency-initial,
@@ -93,6 +97,7 @@ pub enum TasksAction {
 #[derive(Debug, Args)]
 pub struct TaskDoneArgs {
     /// Task id, as shown by `regmail tasks`.
+    #[arg(value_parser = super::task_id)]
     pub id: i64,
     /// A note on the work done, recorded with the task and in the audit log.
     #[arg(long, value_name = "TEXT")]
@@ -313,11 +318,26 @@ fn print_triage(out: &mut impl Write, result: &Triage, rows: &[TaskRow]) -> std:
         "Regulatory:  {}",
         if outcome.regulatory { "yes" } else { "no" }
     )?;
+    // One line per identifier: an STN named in the subject and in each of ten attachment
+    // names is one identifier found in several places.
+    let mut grouped: Vec<(String, String, Vec<String>)> = Vec::new();
     for identifier in &outcome.identifiers {
+        let place = format!("the {} ({:?})", identifier.location, identifier.matched);
+        let (value, kind) = (identifier.value.to_string(), identifier.kind.to_string());
+        match grouped
+            .iter_mut()
+            .find(|(v, k, _)| *v == value && *k == kind)
+        {
+            Some((_, _, places)) if places.contains(&place) => {}
+            Some((_, _, places)) => places.push(place),
+            None => grouped.push((value, kind, vec![place])),
+        }
+    }
+    for (value, kind, places) in &grouped {
         writeln!(
             out,
-            "Identifier:  {} ({}, in the {}: {:?})",
-            identifier.value, identifier.kind, identifier.location, identifier.matched
+            "Identifier:  {value} ({kind}), in {}",
+            places.join(", ")
         )?;
     }
 
@@ -450,18 +470,51 @@ pub fn run_tasks(store: &mut Store, args: TasksArgs) -> anyhow::Result<ExitCode>
     }
 
     let tasks = store.tasks(args.all)?;
+    let calendar = BusinessCalendar::with_shipped_closures(store.closures()?)?;
+    let now = jiff::Timestamp::now();
+    let timed: Vec<TimedTask<'_>> = tasks
+        .iter()
+        .map(|task| TimedTask::new(task, &calendar, now))
+        .collect();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &tasks)?;
+        serde_json::to_writer_pretty(&mut out, &timed)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
     if tasks.is_empty() {
         writeln!(out, "No open tasks.")?;
     }
-    for task in &tasks {
-        print_task(&mut out, task)?;
+    for task in &timed {
+        print_task(&mut out, task, &calendar)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A task with its business time left as of now, for open tasks with a due time.
+#[derive(Serialize)]
+struct TimedTask<'a> {
+    #[serde(flatten)]
+    task: &'a TaskRow,
+    /// Whether the task is open and its due time has passed.
+    overdue: bool,
+    /// Business seconds from now to the due time, negative once overdue.
+    business_seconds_left: Option<i64>,
+}
+
+impl<'a> TimedTask<'a> {
+    fn new(task: &'a TaskRow, calendar: &BusinessCalendar, now: jiff::Timestamp) -> Self {
+        let due = task
+            .due_at
+            .as_deref()
+            .filter(|_| task.status == "open")
+            .and_then(|due| due.parse::<jiff::Timestamp>().ok());
+        TimedTask {
+            task,
+            overdue: due.is_some_and(|due| due < now),
+            business_seconds_left: due
+                .map(|due| calendar.business_time_between(now, due).as_secs()),
+        }
+    }
 }
 
 fn print_deletion(
@@ -487,14 +540,38 @@ fn print_deletion(
     }
 }
 
-fn print_task(out: &mut impl Write, task: &TaskRow) -> std::io::Result<()> {
+fn print_task(
+    out: &mut impl Write,
+    timed: &TimedTask<'_>,
+    calendar: &BusinessCalendar,
+) -> std::io::Result<()> {
+    let task = timed.task;
     let due = task.due_at.as_deref().unwrap_or("no deadline");
     let policy = task.policy.map(|p| p.as_str()).unwrap_or("-");
+    let status = if timed.overdue {
+        "OVERDUE"
+    } else {
+        &task.status
+    };
     writeln!(
         out,
         "#{:<5} {:<9} {:<28} {:<25} {:<7} msg {} {:<16} SOPP 8119 {}",
-        task.id, task.status, task.kind, due, policy, task.message_id, task.role, task.section
+        task.id, status, task.kind, due, policy, task.message_id, task.role, task.section
     )?;
+    if let (Some(left), Some(due)) = (
+        timed.business_seconds_left,
+        task.due_at.as_deref().and_then(|d| d.parse().ok()),
+    ) {
+        writeln!(
+            out,
+            "       Due {}; {}",
+            calendar.format_eastern(due),
+            match super::calendar::describe_time_left(SignedDuration::from_secs(left)) {
+                text if left < 0 => text,
+                text => format!("{text} of business time left"),
+            }
+        )?;
+    }
     writeln!(out, "       {}", task.title)?;
     if let Some(subject) = &task.subject {
         writeln!(out, "       Subject: {subject}")?;

@@ -120,6 +120,9 @@ pub enum Error {
         /// The open questions, comma-separated.
         questions: String,
     },
+    /// The full-text query has no words.
+    #[error("the search is empty; give at least one word to search for, or use `regmail list` to see every message")]
+    EmptyQuery,
     /// The full-text query is not valid FTS5 syntax.
     #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]
     InvalidQuery {

@@ -255,10 +255,13 @@ impl Store {
                     verdict_name(report.verdict),
                     serde_json::to_string(report).expect("reports serialize"),
                     processed.content,
-                    summary.map(|s| serde_json::to_string(&s).expect("summaries serialize")),
+                    summary.as_ref().map(|s| serde_json::to_string(s).expect("summaries serialize")),
                     report.checked_at.to_string(),
                 ],
             )?;
+            if let Some(inner) = &summary {
+                super::messages::reindex_with_inner(&tx, *message_id, inner)?;
+            }
             let seen = seen_at.unwrap_or(report.checked_at).to_string();
             for signer in report.signers() {
                 let (Some(address), Some(der), true) = (

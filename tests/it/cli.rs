@@ -98,7 +98,26 @@ fn errors_name_the_value_and_exit_non_zero() {
             vec!["raw".into(), "42".into()],
             "no message with id 42",
         ),
-        ("bad id", vec!["show".into(), "abc".into()], "abc"),
+        (
+            "bad id",
+            vec!["show".into(), "abc".into()],
+            "\"abc\" is not a message id",
+        ),
+        (
+            "zero id",
+            vec!["raw".into(), "0".into()],
+            "\"0\" is not a message id",
+        ),
+        (
+            "bad task id",
+            vec!["tasks".into(), "done".into(), "first".into()],
+            "\"first\" is not a task id",
+        ),
+        (
+            "empty query",
+            vec!["search".into(), "  ".into()],
+            "the search is empty",
+        ),
         (
             "bad query",
             vec!["search".into(), "\"open".into()],

@@ -107,6 +107,56 @@ fn decrypted_message_is_readable() {
     assert_eq!(readable(&store, 1), "yes");
 }
 
+/// Search terms that occur only inside the encrypted layer of the OAEP sample, and one from
+/// its outer headers.
+const INNER_TERMS: &[(&str, bool)] = &[
+    ("confidential", true),
+    ("\"IND 100001\"", true),
+    ("\"Confidential response.pdf\"", true),
+];
+
+#[test]
+fn decrypted_text_is_searchable() {
+    let mut store = memory_store();
+    import_file(
+        &mut store,
+        &case("smime-rsa-oaep-recipient/oaep-sha256.eml"),
+        bob_keys(),
+    );
+    for (query, found) in INNER_TERMS {
+        let hits = store.list_messages(Some(query), 10).expect("search");
+        assert_eq!(hits.len() == 1, *found, "search {query}: {hits:?}");
+    }
+    let outer = store.message(1).expect("message");
+    let subject = outer.parsed.subject.expect("outer subject");
+    let word = subject
+        .split_whitespace()
+        .find(|w| w.len() > 3 && w.chars().all(char::is_alphanumeric))
+        .expect("a word in the subject");
+    assert_eq!(
+        store.list_messages(Some(word), 10).expect("search").len(),
+        1,
+        "outer subject word {word} still found"
+    );
+}
+
+#[test]
+fn encrypted_text_is_not_searchable_without_key() {
+    let mut store = memory_store();
+    import_file(
+        &mut store,
+        &case("smime-rsa-oaep-recipient/oaep-sha256.eml"),
+        Vec::new(),
+    );
+    for (query, _) in INNER_TERMS {
+        let hits = store.list_messages(Some(query), 10).expect("search");
+        assert!(
+            hits.is_empty(),
+            "search {query} before decryption: {hits:?}"
+        );
+    }
+}
+
 #[test]
 fn encrypted_without_key_is_unreadable() {
     let mut store = memory_store();

@@ -111,6 +111,25 @@ fn triage_tasks_audit_contract() {
         "open tasks"
     );
     assert_eq!(open[0]["kind"], "forward-to-rpm", "earliest due first");
+    // Received in March 2025, so the forwarding deadline has passed.
+    assert_eq!(open[0]["overdue"], true, "past due time is overdue");
+    let left = open[0]["business_seconds_left"]
+        .as_i64()
+        .expect("seconds left");
+    assert!(left < 0, "negative time left once overdue: {left}");
+    let undated = open
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["kind"] == "remind-include-rpm"))
+        .expect("remind-include-rpm listed");
+    assert_eq!(undated["overdue"], false, "no deadline, never overdue");
+    assert_eq!(undated["business_seconds_left"], serde_json::Value::Null);
+    let listing = ok(&regmail(&db, &["tasks"]), "tasks");
+    let forward_line = listing
+        .lines()
+        .find(|line| line.contains("forward-to-rpm"))
+        .expect("forward-to-rpm line");
+    assert!(forward_line.contains("OVERDUE"), "{forward_line}");
+    assert!(listing.contains("overdue by "), "{listing}");
 
     let id = forward_id.to_string();
     let done = json(
@@ -555,4 +574,62 @@ fn deadline_policy_setting_and_override() {
         "due",
     );
     assert_eq!(due["policy"], "elapsed", "regmail due reads the setting");
+}
+
+/// A submission whose STN appears in the subject and in the name of every attachment.
+const MANY_PLACES: &str =
+    "Received: from mx1.acmebio.example by mail.fda.hhs.gov; Tue, 04 Mar 2025 10:15:00 -0500\r
+Date: Tue, 04 Mar 2025 10:12:00 -0500\r
+From: Priya Raman <priya.raman@acmebio.example>\r
+To: Dana Whitfield <dana.whitfield@fda.hhs.gov>\r
+Subject: STN 125742 amendment\r
+Message-ID: <many-places@acmebio.example>\r
+MIME-Version: 1.0\r
+Content-Type: multipart/mixed; boundary=\"b\"\r
+\r
+--b\r
+Content-Type: text/plain\r
+\r
+Please find the amendment to STN 125742 attached.\r
+--b\r
+Content-Type: application/pdf\r
+Content-Disposition: attachment; filename=\"STN 125742 cover letter.pdf\"\r
+\r
+%PDF-1.4\r
+--b\r
+Content-Type: application/pdf\r
+Content-Disposition: attachment; filename=\"STN 125742 form 356h.pdf\"\r
+\r
+%PDF-1.4\r
+--b\r
+Content-Type: application/pdf\r
+Content-Disposition: attachment; filename=\"STN 125742 module 1.pdf\"\r
+\r
+%PDF-1.4\r
+--b--\r
+";
+
+#[test]
+fn triage_lists_each_identifier_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = dir.path().join("many-places.eml");
+    std::fs::write(&eml, MANY_PLACES).expect("write eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let text = ok(&regmail(&db, &["triage", "1"]), "triage");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("Identifier:"))
+        .collect();
+    let bla: Vec<&&str> = lines
+        .iter()
+        .filter(|line| line.contains("125742"))
+        .collect();
+    assert_eq!(bla.len(), 1, "one line for the STN: {lines:?}");
+    assert!(bla[0].contains("subject"), "{}", bla[0]);
+    assert!(bla[0].contains("module 1.pdf"), "{}", bla[0]);
+    assert!(bla[0].contains("cover letter.pdf"), "{}", bla[0]);
 }

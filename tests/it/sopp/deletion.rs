@@ -217,6 +217,12 @@ fn acknowledgement_marks_then_deletion_keeps_tombstone() -> anyhow::Result<()> {
     assert_eq!(mark.entry.section.as_deref(), Some("V.B.2.a.iii"));
     assert_eq!(mark.entry.task_id, Some(acknowledge));
 
+    // Opened S/MIME content is a copy of the message's content; the report is evidence.
+    store.connection().execute(
+        "INSERT INTO smime_results (message_id, verdict, report_json, content, content_json, checked_at) \
+         VALUES (?1, 'decrypted', '{}', x'6c796f', '{}', '2025-03-05T15:00:00Z')",
+        [message],
+    )?;
     let entries_before = store.audit_log()?.len();
     store.complete_task(delete, &done_by(None, None, "2025-03-05T17:00:00Z"))?;
 
@@ -268,6 +274,14 @@ fn acknowledgement_marks_then_deletion_keeps_tombstone() -> anyhow::Result<()> {
         store.list_messages(Some("lyophilization"), 10)?.is_empty(),
         "full-text entry deleted"
     );
+    let smime: (Option<Vec<u8>>, Option<String>, String) = store.connection().query_row(
+        "SELECT content, content_json, verdict FROM smime_results WHERE message_id = ?1",
+        [message],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    assert_eq!(smime.0, None, "opened S/MIME content deleted");
+    assert_eq!(smime.1, None, "opened S/MIME summary deleted");
+    assert_eq!(smime.2, "decrypted", "S/MIME verdict kept");
     let listed = store.list_messages(None, 10)?;
     assert_eq!(listed.len(), 1, "the tombstone is listed");
     assert_eq!(listed[0].status, "deleted");
