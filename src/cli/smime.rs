@@ -1,6 +1,6 @@
 //! `regmail smime`, `regmail keys` and `regmail trust`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -160,6 +160,41 @@ fn read_passphrase(var: Option<&str>) -> anyhow::Result<Option<Zeroizing<String>
     Ok(Some(Zeroizing::new(value)))
 }
 
+/// Prompts for a passphrase on the terminal without echoing it. Returns `None` when standard
+/// input is not a terminal (scripts pass passphrases with `--passphrase-env`) or when the
+/// user enters nothing.
+fn prompt_passphrase(prompt: &str) -> anyhow::Result<Option<Zeroizing<String>>> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let value = Zeroizing::new(
+        rpassword::prompt_password(prompt)
+            .context("cannot read the passphrase from the terminal")?,
+    );
+    Ok(Some(value).filter(|value| !value.is_empty()))
+}
+
+/// Reads the keys in `key` as [`read_keys`] does. When no passphrase was given and the
+/// file does not open without one, prompts for it on the terminal.
+fn read_keys_or_prompt(
+    key: &Path,
+    cert: Option<&Path>,
+    passphrase: Option<Zeroizing<String>>,
+) -> anyhow::Result<(Vec<KeyPair>, Option<Zeroizing<String>>)> {
+    let first = read_keys(key, cert, passphrase.as_deref().map(String::as_str));
+    match first {
+        Err(err) if passphrase.is_none() => {
+            let prompt = format!("Passphrase of {}: ", key.display());
+            let Some(asked) = prompt_passphrase(&prompt)? else {
+                return Err(err);
+            };
+            let pairs = read_keys(key, cert, Some(&asked))?;
+            Ok((pairs, Some(asked)))
+        }
+        other => Ok((other?, passphrase)),
+    }
+}
+
 /// Reads the message named by `spec`: a file when one exists at that path, else a store id.
 fn read_message(spec: &str, db: Option<PathBuf>) -> anyhow::Result<Vec<u8>> {
     let path = Path::new(spec);
@@ -236,12 +271,21 @@ fn unlock_stored_keys(store: &Store, passphrase: &str) -> anyhow::Result<Vec<Key
 
 /// Returns the keys unlocked by the passphrase in `var`, for `regmail import`.
 pub fn session_keys(store: &Store, var: Option<&str>) -> anyhow::Result<Vec<KeyPair>> {
-    let Some(passphrase) = read_passphrase(var)? else {
+    let stored = store.keys()?.len();
+    let passphrase = match var {
+        Some(_) => read_passphrase(var)?,
+        None if stored > 0 => prompt_passphrase(&format!(
+            "Passphrase of your {} (Enter to import without decrypting): ",
+            super::counted(stored as u64, "stored S/MIME key")
+        ))?,
+        None => None,
+    };
+    let Some(passphrase) = passphrase else {
         return Ok(Vec::new());
     };
     let keys = unlock_stored_keys(store, &passphrase)?;
     if keys.is_empty() && !store.keys()?.is_empty() {
-        bail!("the passphrase unlocks none of the stored keys");
+        bail!("the passphrase unlocks none of the stored keys; give the passphrase the keys were sealed with in `regmail keys import` (by default the key file's own), or import without decrypting");
     }
     Ok(keys)
 }
@@ -289,7 +333,7 @@ fn verify(db: Option<PathBuf>, args: VerifyArgs) -> anyhow::Result<ExitCode> {
     }
     let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
     let keys = match &args.key {
-        Some(key) => read_keys(key, None, passphrase.as_deref().map(String::as_str))?,
+        Some(key) => read_keys_or_prompt(key, None, passphrase)?.0,
         None => Vec::new(),
     };
     let options = smime::Options {
@@ -436,12 +480,12 @@ fn decrypt(db: Option<PathBuf>, args: DecryptArgs) -> anyhow::Result<ExitCode> {
     let bytes = read_message(&args.message, db.clone())?;
     let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
     let keys = match &args.key {
-        Some(key) => read_keys(
-            key,
-            args.cert.as_deref(),
-            passphrase.as_deref().map(String::as_str),
-        )?,
+        Some(key) => read_keys_or_prompt(key, args.cert.as_deref(), passphrase)?.0,
         None => {
+            let passphrase = match passphrase {
+                Some(passphrase) => Some(passphrase),
+                None => prompt_passphrase("Passphrase of your stored S/MIME keys: ")?,
+            };
             let Some(passphrase) = &passphrase else {
                 bail!("give --key FILE, or --passphrase-env VAR to unlock the keys stored with `regmail keys import`");
             };
@@ -494,19 +538,29 @@ fn partners(db: Option<PathBuf>, args: PartnersArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prompts twice on the terminal for a new passphrase to seal a key with.
+fn new_store_passphrase() -> anyhow::Result<Option<Zeroizing<String>>> {
+    let Some(first) = prompt_passphrase("New passphrase to seal the key in the store: ")? else {
+        return Ok(None);
+    };
+    let again = prompt_passphrase("The same passphrase again: ")?;
+    if again.as_deref() != Some(&first) {
+        bail!("the two passphrases differ; run the import again");
+    }
+    Ok(Some(first))
+}
+
 pub fn run_keys(db: Option<PathBuf>, args: KeysArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut store = super::open_store(db)?;
     match args.command {
         KeysCommand::Import(args) => {
             let passphrase = read_passphrase(args.passphrase_env.as_deref())?;
-            let pairs = read_keys(
-                &args.file,
-                args.cert.as_deref(),
-                passphrase.as_deref().map(String::as_str),
-            )?;
-            let seal_with = match &args.store_passphrase_env {
-                Some(var) => read_passphrase(Some(var))?,
-                None => passphrase,
+            let (pairs, passphrase) =
+                read_keys_or_prompt(&args.file, args.cert.as_deref(), passphrase)?;
+            let seal_with = match (&args.store_passphrase_env, passphrase) {
+                (Some(var), _) => read_passphrase(Some(var))?,
+                (None, Some(passphrase)) if !passphrase.is_empty() => Some(passphrase),
+                (None, _) => new_store_passphrase()?,
             };
             let Some(seal_with) = seal_with.filter(|p| !p.is_empty()) else {
                 bail!("keys are stored only sealed with a passphrase; the key file has none, so give --store-passphrase-env VAR");

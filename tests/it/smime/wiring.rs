@@ -386,3 +386,112 @@ fn stored_keys_are_sealed_and_unlock() {
     assert_ne!(wrong.status.code(), Some(0));
     assert!(wrong.stdout.is_empty());
 }
+
+/// Runs `regmail` inside a pseudo-terminal made by util-linux `script`, typing `input`, so
+/// that it asks for passphrases as it does for a person at a terminal.
+fn regmail_at_terminal(db: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+
+    let mut command = vec![env!("CARGO_BIN_EXE_regmail").to_owned(), "--db".to_owned()];
+    command.push(db.display().to_string());
+    command.extend(args.iter().map(|a| (*a).to_owned()));
+    let quoted: Vec<String> = command
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect();
+    let mut child = Command::new("script")
+        .args(["-qec", &quoted.join(" "), "/dev/null"])
+        .env_remove("REGMAIL_DB")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script (util-linux)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("type input");
+    child.wait_with_output().expect("script output")
+}
+
+#[test]
+fn passphrases_asked_at_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let p12 = dir.path().join("bob.p12");
+    let made = Command::new("openssl")
+        .args(["pkcs12", "-export", "-inkey"])
+        .arg(case("smime-rsa-oaep-recipient/bob.key"))
+        .arg("-in")
+        .arg(case("smime-rsa-oaep-recipient/bob.pem"))
+        .arg("-out")
+        .arg(&p12)
+        .args(["-passout", "pass:file pass"])
+        .status()
+        .expect("run openssl");
+    assert!(made.success(), "openssl pkcs12 -export");
+
+    // The key file's passphrase, which also seals the key in the store.
+    let imported = regmail_at_terminal(&db, &["keys", "import", arg(&p12)], "file pass\n");
+    let shown = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "keys import: {shown}");
+    assert!(
+        shown.contains("Passphrase of "),
+        "asks for the file's: {shown}"
+    );
+    assert!(shown.contains("stored key 1"), "{shown}");
+
+    let message = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    let wrong = regmail_at_terminal(&db, &["import", arg(&message)], "not it\n");
+    let shown = String::from_utf8_lossy(&wrong.stdout);
+    assert!(!wrong.status.success(), "wrong passphrase fails: {shown}");
+    assert!(shown.contains("unlocks none of the stored keys"), "{shown}");
+
+    let imported = regmail_at_terminal(&db, &["import", arg(&message)], "file pass\n");
+    let shown = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "import: {shown}");
+    assert!(
+        shown.contains("Passphrase of your 1 stored S/MIME key"),
+        "{shown}"
+    );
+    let found = regmail(&db, &["search", "confidential", "--json"], &[]);
+    let hits: serde_json::Value = serde_json::from_slice(&found.stdout).expect("search JSON");
+    assert_eq!(
+        hits.as_array().map(Vec::len),
+        Some(1),
+        "decrypted on import: {hits}"
+    );
+}
+
+#[test]
+fn unprotected_key_sealed_with_new_passphrase() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let key = case("smime-rsa-oaep-recipient/bob.key");
+    let cert = case("smime-rsa-oaep-recipient/bob.pem");
+    let args = ["keys", "import", arg(&key), "--cert", arg(&cert)];
+
+    let differ = regmail_at_terminal(&db, &args, "first try\nsecond try\n");
+    let shown = String::from_utf8_lossy(&differ.stdout);
+    assert!(!differ.status.success(), "differing passphrases: {shown}");
+    assert!(shown.contains("the two passphrases differ"), "{shown}");
+
+    let sealed = regmail_at_terminal(&db, &args, "store pass\nstore pass\n");
+    let shown = String::from_utf8_lossy(&sealed.stdout);
+    assert!(sealed.status.success(), "keys import: {shown}");
+    assert!(shown.contains("New passphrase to seal the key"), "{shown}");
+    assert!(shown.contains("stored key 1"), "{shown}");
+
+    let message = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    let imported = regmail_at_terminal(&db, &["import", arg(&message)], "store pass\n");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stdout)
+    );
+    let found = regmail(&db, &["search", "confidential", "--json"], &[]);
+    let hits: serde_json::Value = serde_json::from_slice(&found.stdout).expect("search JSON");
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "decrypted: {hits}");
+}
