@@ -54,11 +54,14 @@ pub enum FactKey {
     MdufaIdentifier,
     /// Whether the sender and every recipient are at an official FDA domain: `yes` or `no`.
     Internal,
+    /// Whether the sender is at an official FDA domain, so that the message is FDA's own
+    /// correspondence rather than an incoming sponsor email: `yes` or `no`.
+    FdaSender,
 }
 
 impl FactKey {
     /// Every fact, in the order they are reported.
-    pub const ALL: [FactKey; 11] = [
+    pub const ALL: [FactKey; 12] = [
         FactKey::Regulatory,
         FactKey::RpmAddressed,
         FactKey::Readable,
@@ -70,6 +73,7 @@ impl FactKey {
         FactKey::EmergencyRequest,
         FactKey::MdufaIdentifier,
         FactKey::Internal,
+        FactKey::FdaSender,
     ];
 
     /// Returns the values the inference can produce for this fact.
@@ -79,7 +83,8 @@ impl FactKey {
             | FactKey::Readable
             | FactKey::SentToSpindMailbox
             | FactKey::MdufaIdentifier
-            | FactKey::Internal => &["yes", "no"],
+            | FactKey::Internal
+            | FactKey::FdaSender => &["yes", "no"],
             FactKey::RpmAddressed => &["yes", "no", "not-applicable"],
             FactKey::Kind => &[
                 "agreed",
@@ -113,6 +118,7 @@ impl FactKey {
             FactKey::EmergencyRequest => "emergency-request",
             FactKey::MdufaIdentifier => "mdufa-identifier",
             FactKey::Internal => "internal",
+            FactKey::FdaSender => "fda-sender",
         }
     }
 
@@ -364,6 +370,7 @@ pub fn infer_facts(
         emergency,
         mdufa,
         internal,
+        fda_origin,
     ];
     InferredFacts {
         identifiers,
@@ -972,18 +979,30 @@ fn infer_internal(message: &MessageFacts, settings: &Settings) -> Fact {
     )
 }
 
-/// Returns the `internal` fact, or for a message sent by FDA staff to someone outside FDA a
-/// fact of the same key with the value `yes`. Such a message is FDA's own correspondence:
-/// the rules for incoming sponsor email (V.B, VI.C.6) do not apply to it, and it belongs
-/// to the administrative file like an internal record (VI.C.7). The reported `internal`
-/// fact itself keeps its stricter meaning.
+/// Returns the `fda-sender` fact: whether the sender is at an official domain. Such a
+/// message is FDA's own correspondence, even when it went to a sponsor. The rules for
+/// incoming sponsor email (V.B, VI.C.6, VII.A.1) do not apply to it, and it belongs to the
+/// administrative file like an internal record (VI.C.7).
 fn infer_fda_origin(message: &MessageFacts, settings: &Settings, internal: &Fact) -> Fact {
-    if internal.value == "yes" || message.unparsed.is_some() {
-        return internal.clone();
+    if internal.value == "yes" {
+        return Fact::new(
+            FactKey::FdaSender,
+            "yes",
+            internal.certain,
+            internal.evidence.clone(),
+        );
+    }
+    if message.unparsed.is_some() {
+        return Fact::new(
+            FactKey::FdaSender,
+            "no",
+            false,
+            vec!["the sender could not be read, so the message is taken as incoming".to_owned()],
+        );
     }
     match message.from.first() {
         Some(sender) if is_official(&sender.address, &settings.official_domains) => Fact::new(
-            FactKey::Internal,
+            FactKey::FdaSender,
             "yes",
             true,
             vec![format!(
@@ -992,7 +1011,22 @@ fn infer_fda_origin(message: &MessageFacts, settings: &Settings, internal: &Fact
                 settings.official_domains.join(" or ")
             )],
         ),
-        _ => internal.clone(),
+        Some(sender) => Fact::new(
+            FactKey::FdaSender,
+            "no",
+            true,
+            vec![format!(
+                "the sender {} is not at {}",
+                sender.address,
+                settings.official_domains.join(" or ")
+            )],
+        ),
+        None => Fact::new(
+            FactKey::FdaSender,
+            "no",
+            true,
+            vec!["the sender is unknown, so the message is taken as incoming".to_owned()],
+        ),
     }
 }
 

@@ -147,7 +147,11 @@ fn quarantined_messages_are_unreadable() -> anyhow::Result<()> {
         let open: Vec<FactKey> = outcome.open_questions.iter().map(|q| q.key).collect();
         assert_eq!(
             open,
-            [FactKey::Regulatory, FactKey::RpmAddressed],
+            [
+                FactKey::Regulatory,
+                FactKey::RpmAddressed,
+                FactKey::FdaSender
+            ],
             "{name}: open questions"
         );
 
