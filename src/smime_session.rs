@@ -10,10 +10,10 @@
 use jiff::Timestamp;
 
 use crate::import::SmimeSession;
-use crate::smime::{self, vault, Cert, KeyError, KeyPair, Verdict};
+use crate::smime::{self, vault, Cert, KeyError, KeyPair, SmimeReport, Verdict};
 use crate::sopp::triage::{self, TriageError};
 use crate::sopp::Answers;
-use crate::store::{self, Store, StoredSmime};
+use crate::store::{self, Store};
 
 /// Messages re-checked and saved per transaction; bounds the decrypted content held in
 /// memory at once.
@@ -291,7 +291,7 @@ pub fn recheck(
             );
             report.checked += 1;
             let after = &processed.report;
-            if was_decrypted(&before) && after.encrypted && !after.decrypted {
+            if was_decrypted(&before.report) && unreadable(after) {
                 report.kept.push(id);
                 continue;
             }
@@ -302,7 +302,7 @@ pub fn recheck(
                     after: after.verdict,
                 });
             }
-            if unreadable(&before) && !(after.encrypted && !after.decrypted) {
+            if unreadable(&before.report) && !unreadable(after) {
                 report.now_readable.push(id);
                 readable_changed.push(id);
             }
@@ -363,12 +363,12 @@ fn retriage(
     Ok(())
 }
 
-fn was_decrypted(stored: &StoredSmime) -> bool {
-    stored.report.encrypted && stored.report.decrypted
+fn was_decrypted(report: &SmimeReport) -> bool {
+    report.encrypted && report.decrypted
 }
 
-fn unreadable(stored: &StoredSmime) -> bool {
-    stored.report.encrypted && !stored.report.decrypted
+fn unreadable(report: &SmimeReport) -> bool {
+    report.encrypted && !report.decrypted
 }
 
 #[cfg(test)]
