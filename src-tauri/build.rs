@@ -24,6 +24,15 @@ const COMMANDS: &[&str] = &[
     "remove_closures",
     "list_alerts",
     "acknowledge_alerts",
+    "message_smime",
+    "list_keys",
+    "import_key",
+    "unlock_keys",
+    "lock_keys",
+    "list_trust",
+    "add_trust",
+    "remove_trust",
+    "recheck_smime",
 ];
 
 fn main() {

@@ -14,5 +14,6 @@ pub mod import;
 pub mod mailbox;
 pub mod message;
 pub mod smime;
+pub mod smime_session;
 pub mod sopp;
 pub mod store;

@@ -12,6 +12,7 @@ use regmail::store::Store;
 use crate::ipc::events::{ImportFinishedEvent, ImportProgressEvent};
 use crate::ipc::import::{ImportProgressDto, ImportReportDto, ImportStatusDto};
 use crate::ipc::{ErrorCode, IpcError, IpcResult};
+use crate::smime::SmimeState;
 use crate::state::AppState;
 
 /// Starts importing `paths` on a background thread.
@@ -60,10 +61,14 @@ fn run(app: &AppHandle, db_path: &Path, paths: Vec<String>) -> IpcResult<ImportR
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let plan = import::plan(&paths)?;
     let state = app.state::<AppState>();
-    let report = import::run(
+    // Signed messages are verified against the trust store, and encrypted ones decrypted
+    // with the keys unlocked when the import starts.
+    let session = app.state::<SmimeState>().session(&store)?;
+    let report = import::run_with_smime(
         &mut store,
         plan,
         ImportOptions::default(),
+        &session,
         &mut |progress| {
             let progress = ImportProgressDto::from(progress);
             state.import_status().progress = Some(progress);

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod commands;
 pub mod ipc;
 pub mod jobs;
+pub mod smime;
 pub mod state;
 mod tray;
 
@@ -24,7 +25,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.gen.ts";
 
 /// Returns the tauri-specta builder listing every command and event.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::{alerts, decision, import, messages, settings, tasks};
+    use commands::{alerts, decision, import, messages, settings, smime, tasks};
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             import::start_import,
@@ -50,6 +51,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             settings::remove_closures,
             alerts::list_alerts,
             alerts::acknowledge_alerts,
+            smime::message_smime,
+            smime::list_keys,
+            smime::import_key,
+            smime::unlock_keys,
+            smime::lock_keys,
+            smime::list_trust,
+            smime::add_trust,
+            smime::remove_trust,
+            smime::recheck_smime,
         ])
         .events(tauri_specta::collect_events![
             ipc::events::ImportProgressEvent,
@@ -116,6 +126,7 @@ pub fn run() {
             let state = state::AppState::open(&db_path)?;
             tracing::info!(db = %db_path.display(), "store opened");
             app.manage(state);
+            app.manage(smime::SmimeState::default());
             if let Err(err) = tray::create(app.handle()) {
                 tracing::warn!(%err, "cannot create the tray icon; closing the window quits");
             }

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use jiff::Timestamp;
-use regmail::smime::{self, vault, KeyPair, Layer, SmimeReport, TrustStore};
-use regmail::store::Store;
+use regmail::import::SmimeSession;
+use regmail::smime::{self, KeyPair, Layer, SmimeReport, TrustStore};
+use regmail::smime_session::{self, RecheckOptions, RecheckReport};
+use regmail::store::{verdict_name, Store};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -30,6 +32,10 @@ pub enum SmimeCommand {
     /// List the secure-partner registry: senders whose S/MIME signatures verified, and the
     /// entries imported with `regmail partners import`.
     Partners(PartnersArgs),
+    /// Verify and decrypt the stored S/MIME messages again, with the trust store and the
+    /// stored keys the passphrase unlocks, and triage again the decided messages that
+    /// became readable.
+    Recheck(RecheckArgs),
 }
 
 /// Arguments of `regmail smime verify`.
@@ -84,6 +90,21 @@ pub struct DecryptArgs {
 #[derive(Debug, Args)]
 pub struct PartnersArgs {
     /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `regmail smime recheck`.
+#[derive(Debug, Args)]
+pub struct RecheckArgs {
+    /// Name of the environment variable holding the passphrase of the keys stored with
+    /// `regmail keys import`. Without it, only signatures are checked again and messages
+    /// decrypted before keep their result.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    #[command(flatten)]
+    pub user: super::sopp::UserArg,
+    /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -225,48 +246,24 @@ fn read_keys(
     let bytes = Zeroizing::new(
         std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?,
     );
-    let mut pairs = smime::read_key_file(&bytes, passphrase)
-        .with_context(|| format!("cannot open the key file {}", key.display()))?;
-    if let Some(cert) = cert {
-        let bundle = smime::read_bundle(
-            &std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?,
-        )
-        .with_context(|| format!("cannot read the certificate {}", cert.display()))?;
-        for pair in pairs.iter_mut().filter(|p| p.cert.is_none()) {
-            pair.cert = bundle
-                .certs
-                .iter()
-                .find(|c| c.public_key().is_ok_and(|public| pair.key.matches(&public)))
-                .cloned();
-            if pair.cert.is_none() {
-                bail!(
-                    "the certificate {} is not for the key in {}",
-                    cert.display(),
-                    key.display()
-                );
-            }
+    let cert_bytes = cert
+        .map(|cert| std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display())))
+        .transpose()?;
+    smime_session::read_key_pairs(&bytes, passphrase, cert_bytes.as_deref()).with_context(|| {
+        match cert {
+            Some(cert) => format!(
+                "cannot use the key file {} with the certificate {}",
+                key.display(),
+                cert.display()
+            ),
+            None => format!("cannot open the key file {}", key.display()),
         }
-    }
-    Ok(pairs)
+    })
 }
 
 /// Unlocks the keys stored with `regmail keys import`.
 fn unlock_stored_keys(store: &Store, passphrase: &str) -> anyhow::Result<Vec<KeyPair>> {
-    let mut pairs = Vec::new();
-    for stored in store.keys()? {
-        let Ok(secret) = vault::open(&stored.sealed, passphrase, &stored.fingerprint) else {
-            tracing::debug!(key = stored.id, "passphrase does not unlock stored key");
-            continue;
-        };
-        let key = smime::PrivateKey::from_pkcs8_der(&secret)?;
-        let cert = smime::Cert::from_der(&stored.cert_der)
-            .context("a stored key certificate does not decode")?;
-        pairs.push(KeyPair {
-            key,
-            cert: Some(cert),
-        });
-    }
-    Ok(pairs)
+    Ok(smime_session::unlock_keys(store, passphrase)?.keys)
 }
 
 /// Returns the keys unlocked by the passphrase in `var`, for `regmail import`.
@@ -295,6 +292,7 @@ pub fn run(db: Option<PathBuf>, args: SmimeArgs) -> anyhow::Result<ExitCode> {
         SmimeCommand::Verify(args) => verify(db, args),
         SmimeCommand::Decrypt(args) => decrypt(db, args),
         SmimeCommand::Partners(args) => partners(db, args),
+        SmimeCommand::Recheck(args) => recheck(db, args),
     }
 }
 
@@ -372,11 +370,7 @@ fn verify(db: Option<PathBuf>, args: VerifyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_report(out: &mut impl Write, report: &SmimeReport) -> anyhow::Result<()> {
-    writeln!(
-        out,
-        "verdict: {}",
-        regmail::store::verdict_name(report.verdict)
-    )?;
+    writeln!(out, "verdict: {}", verdict_name(report.verdict))?;
     writeln!(
         out,
         "intact: {}  trusted: {}",
@@ -532,6 +526,129 @@ fn decrypt(db: Option<PathBuf>, args: DecryptArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The JSON object of `smime recheck --json`.
+#[derive(Debug, Serialize)]
+struct RecheckOutput {
+    checked: usize,
+    changed: Vec<ChangeOutput>,
+    now_readable: Vec<i64>,
+    retriaged: Vec<i64>,
+    kept: Vec<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct ChangeOutput {
+    id: i64,
+    before: regmail::smime::Verdict,
+    after: regmail::smime::Verdict,
+}
+
+fn recheck(db: Option<PathBuf>, args: RecheckArgs) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(db)?;
+    let passphrase = match read_passphrase(args.passphrase_env.as_deref())? {
+        Some(passphrase) => Some(passphrase),
+        None if !store.keys()?.is_empty() => prompt_passphrase(
+            "Passphrase of your stored S/MIME keys (Enter to re-check without decrypting): ",
+        )?,
+        None => None,
+    };
+    let keys = match &passphrase {
+        Some(passphrase) => {
+            let unlocked = smime_session::unlock_keys(&store, passphrase)?;
+            if unlocked.stored == 0 {
+                bail!("no keys are stored; import yours with `regmail keys import` first");
+            }
+            if unlocked.keys.is_empty() {
+                bail!(
+                    "the passphrase unlocks none of the {} stored keys; check it and try again",
+                    unlocked.stored
+                );
+            }
+            unlocked.keys
+        }
+        None => Vec::new(),
+    };
+    let session = SmimeSession {
+        trust: store.trust_store()?,
+        keys,
+    };
+    let user = args.user.name();
+    let report = smime_session::recheck(
+        &mut store,
+        &session,
+        &RecheckOptions {
+            at: Timestamp::now(),
+            user: &user,
+        },
+    )?;
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &recheck_output(&report))?;
+        writeln!(out)?;
+    } else {
+        print_recheck(&mut out, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn recheck_output(report: &RecheckReport) -> RecheckOutput {
+    RecheckOutput {
+        checked: report.checked,
+        changed: report
+            .changed
+            .iter()
+            .map(|change| ChangeOutput {
+                id: change.id,
+                before: change.before,
+                after: change.after,
+            })
+            .collect(),
+        now_readable: report.now_readable.clone(),
+        retriaged: report.retriaged.clone(),
+        kept: report.kept.clone(),
+    }
+}
+
+fn print_recheck(out: &mut impl Write, report: &RecheckReport) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "checked {}, {} changed",
+        super::counted(report.checked as u64, "S/MIME message"),
+        report.changed.len()
+    )?;
+    for change in &report.changed {
+        writeln!(
+            out,
+            "message {}: {} -> {}",
+            change.id,
+            verdict_name(change.before),
+            verdict_name(change.after)
+        )?;
+    }
+    if !report.now_readable.is_empty() {
+        writeln!(out, "now readable: {}", join_ids(&report.now_readable))?;
+    }
+    if !report.retriaged.is_empty() {
+        writeln!(out, "triaged again: {}", join_ids(&report.retriaged))?;
+    }
+    if !report.kept.is_empty() {
+        writeln!(
+            out,
+            "kept the earlier result of messages {}: they were decrypted before and no unlocked key opens them; give --passphrase-env to check them again",
+            join_ids(&report.kept)
+        )?;
+    }
+    Ok(())
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn partners(db: Option<PathBuf>, args: PartnersArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db)?;
     super::drafts::list_partners(&store.secure_partners()?, args.json)?;
@@ -565,26 +682,15 @@ pub fn run_keys(db: Option<PathBuf>, args: KeysArgs, quiet: bool) -> anyhow::Res
             let Some(seal_with) = seal_with.filter(|p| !p.is_empty()) else {
                 bail!("keys are stored only sealed with a passphrase; the key file has none, so give --store-passphrase-env VAR");
             };
-            for pair in &pairs {
-                let Some(cert) = &pair.cert else {
-                    bail!(
-                        "the key in {} has no certificate; give it with --cert",
-                        args.file.display()
-                    );
-                };
-                let sealed = vault::seal(
-                    &pair.key.to_pkcs8_der(),
-                    &seal_with,
-                    &cert.fingerprint(),
-                    vault::DEFAULT_LOG_N,
-                )?;
-                let id = store.save_key(cert, &sealed)?;
-                tracing::info!(key = id, "stored sealed key");
-                if !quiet {
+            let stored = smime_session::store_keys(&mut store, &pairs, &seal_with)
+                .with_context(|| format!("cannot store the key in {}", args.file.display()))?;
+            if !quiet {
+                for key in stored {
                     println!(
-                        "stored key {id}: {} ({})",
-                        cert.subject(),
-                        cert.email_addresses().join(", ")
+                        "stored key {}: {} ({})",
+                        key.id,
+                        key.subject,
+                        key.addresses.join(", ")
                     );
                 }
             }

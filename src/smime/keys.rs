@@ -49,7 +49,9 @@ pub enum KeyError {
     NoKey,
 }
 
-/// A private key of a supported kind. Each variant zeroizes its secret on drop.
+/// A private key of a supported kind. Each variant zeroizes its secret on drop, and so does
+/// each clone.
+#[derive(Clone)]
 pub enum PrivateKey {
     /// RSA, boxed because it is ten times the size of an EC key.
     Rsa(Box<rsa::RsaPrivateKey>),
@@ -143,7 +145,7 @@ impl PrivateKey {
 }
 
 /// A private key with the certificate that names it, when known.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct KeyPair {
     /// The key.
     pub key: PrivateKey,

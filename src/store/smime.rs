@@ -356,3 +356,19 @@ pub fn verdict_name(verdict: Verdict) -> &'static str {
 fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|source| Error::CorruptValue { column, source })
 }
+
+impl Store {
+    /// Returns the ids of the messages with a stored S/MIME result whose stored copy was not
+    /// deleted, in id order.
+    pub fn smime_message_ids(&self) -> Result<Vec<i64>, Error> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.message_id FROM smime_results r \
+             WHERE NOT EXISTS (SELECT 1 FROM message_deletions d WHERE d.message_id = r.message_id) \
+             ORDER BY r.message_id",
+        )?;
+        let ids = stmt
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+}

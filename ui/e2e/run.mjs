@@ -5,8 +5,10 @@
 // README's screenshots come from e2e/screenshots.mjs instead.
 //
 // Usage: node e2e/run.mjs BINARY   (run by scripts/e2e.sh, which starts Xvfb)
+// The S/MIME step imports a sample of the test corpus in place: REGMAIL_CORPUS, by default
+// ../shared/corpus beside the repository.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,8 @@ import { Session, sleep } from './webdriver.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = resolve(process.argv[2] ?? join(here, '../../target/debug/regmail-desktop'));
 const mailbox = join(here, 'fixtures/review.mbox');
+const corpus = resolve(process.env.REGMAIL_CORPUS ?? join(here, '../../../shared/corpus'));
+const signedSample = join(corpus, 'smime/thunderbird/alice.dsig.SHA256.multipart.eml');
 const shots = resolve(here, '../../target/e2e-screenshots');
 const port = 4444;
 const base = `http://127.0.0.1:${port}`;
@@ -135,6 +139,27 @@ try {
     await session.waitForText('#settings-title', 'Settings');
     await screenshot(session, 'settings');
     await checkAxe(session, 'settings');
+  });
+
+  await step('shows the S/MIME badge of a signed message', async () => {
+    if (!existsSync(signedSample)) throw new Error(`${signedSample} is missing; set REGMAIL_CORPUS to the corpus folder`);
+    await session.click('nav li:nth-child(2) button');
+    await session.clear('#import-path');
+    await session.type('#import-path', signedSample);
+    await session.click('.path-form button');
+    await session.waitForText('[data-testid="report-imported"]', '1');
+    await session.click('nav li:nth-child(1) button');
+    await session.waitForContent('.queue-list', 'clear-signed sig.SHA256');
+    await session.execute(`[...document.querySelectorAll('.queue-row')]
+      .find((row) => row.textContent.includes('clear-signed sig.SHA256')).click();`);
+    await session.waitForText('#message-subject', 'clear-signed sig.SHA256');
+    // Thunderbird's test CA is not a trust anchor here, so the intact signature is untrusted.
+    await session.waitForText('[data-testid="smime-badge"]', 'Signed but not trusted');
+    await session.click('.smime-details summary');
+    await session.waitForText('.smime-details', 'Certificate valid at signing time');
+    await session.waitForText('.smime-details', 'Not checked');
+    await screenshot(session, 'smime');
+    await checkAxe(session, 'message with an S/MIME badge');
   });
 } catch {
   // reported by step()

@@ -72,6 +72,10 @@ export class Session {
     await this.request('POST', `/element/${await this.find(css)}/value`, { text });
   }
 
+  async clear(css) {
+    await this.request('POST', `/element/${await this.find(css)}/clear`, {});
+  }
+
   async text(element) {
     return this.request('GET', `/element/${element}/text`);
   }

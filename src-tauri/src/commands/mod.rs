@@ -8,4 +8,5 @@ pub mod decision;
 pub mod import;
 pub mod messages;
 pub mod settings;
+pub mod smime;
 pub mod tasks;

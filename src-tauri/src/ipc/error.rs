@@ -3,6 +3,8 @@
 use serde::Serialize;
 use specta::Type;
 
+use regmail::smime::KeyError;
+use regmail::smime_session::SessionError;
 use regmail::sopp::triage::TriageError;
 use regmail::{import, store};
 
@@ -40,7 +42,7 @@ impl IpcError {
         }
     }
 
-    fn logged(code: ErrorCode, err: &dyn std::error::Error) -> IpcError {
+    pub(crate) fn logged(code: ErrorCode, err: &dyn std::error::Error) -> IpcError {
         let mut chain = err.to_string();
         let mut source = err.source();
         while let Some(cause) = source {
@@ -52,6 +54,14 @@ impl IpcError {
         IpcError::new(code, chain)
     }
 }
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for IpcError {}
 
 impl From<store::Error> for IpcError {
     fn from(err: store::Error) -> IpcError {
@@ -98,6 +108,24 @@ impl From<TriageError> for IpcError {
             TriageError::Mail { .. } => IpcError::logged(ErrorCode::InvalidInput, &err),
             TriageError::CorruptImportTime { .. } => IpcError::logged(ErrorCode::Internal, &err),
             TriageError::Calendar { .. } => IpcError::logged(ErrorCode::Internal, &err),
+        }
+    }
+}
+
+impl From<SessionError> for IpcError {
+    fn from(err: SessionError) -> IpcError {
+        match err {
+            SessionError::Store(err) => err.into(),
+            SessionError::Triage { source, .. } => source.into(),
+            // The core's text names the command-line option; the desktop has a field.
+            SessionError::KeyFile {
+                source: KeyError::PassphraseNeeded,
+            } => IpcError::new(
+                ErrorCode::InvalidInput,
+                "the key file is encrypted; type its passphrase in the key file passphrase field",
+            ),
+            SessionError::CorruptKey { .. } => IpcError::logged(ErrorCode::Internal, &err),
+            _ => IpcError::logged(ErrorCode::InvalidInput, &err),
         }
     }
 }

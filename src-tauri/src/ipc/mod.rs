@@ -10,6 +10,7 @@ pub mod import;
 pub mod message;
 pub mod queue;
 pub mod settings;
+pub mod smime;
 pub mod tasks;
 
 pub use error::{ErrorCode, IpcError, IpcResult};

@@ -314,25 +314,7 @@ fn stored_keys_are_sealed_and_unlock() {
         "a key without a passphrase is not stored"
     );
 
-    let imported = regmail(
-        &db,
-        &[
-            "keys",
-            "import",
-            arg(&key),
-            "--cert",
-            arg(&cert),
-            "--store-passphrase-env",
-            "KEY_PASS",
-        ],
-        &env,
-    );
-    assert_eq!(
-        imported.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
+    import_bob_key(&db, &env);
 
     // The database must not hold the key in clear: neither the PKCS#8 DER nor its base64.
     let pem = std::fs::read_to_string(&key).expect("bob.key");
@@ -494,4 +476,125 @@ fn unprotected_key_sealed_with_new_passphrase() {
     let found = regmail(&db, &["search", "confidential", "--json"], &[]);
     let hits: serde_json::Value = serde_json::from_slice(&found.stdout).expect("search JSON");
     assert_eq!(hits.as_array().map(Vec::len), Some(1), "decrypted: {hits}");
+}
+
+/// Imports Bob's key into `db`, sealed with the passphrase in `KEY_PASS` of `env`.
+fn import_bob_key(db: &Path, env: &[(&str, &str)]) {
+    let key = case("smime-rsa-oaep-recipient/bob.key");
+    let cert = case("smime-rsa-oaep-recipient/bob.pem");
+    let imported = regmail(
+        db,
+        &[
+            "keys",
+            "import",
+            arg(&key),
+            "--cert",
+            arg(&cert),
+            "--store-passphrase-env",
+            "KEY_PASS",
+        ],
+        env,
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+}
+
+#[test]
+fn recheck_command_decrypts_stored_messages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let env = [("KEY_PASS", "correct horse battery")];
+    let message = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    let imported = regmail(&db, &["import", "--quiet", arg(&message)], &[]);
+    assert_eq!(imported.status.code(), Some(0), "import");
+    import_bob_key(&db, &env);
+
+    let output = regmail(
+        &db,
+        &["smime", "recheck", "--passphrase-env", "KEY_PASS", "--json"],
+        &env,
+    );
+
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["checked"], 1, "checked");
+    assert_eq!(json["changed"][0]["id"], 1, "changed id");
+    assert_eq!(json["changed"][0]["before"], "unreadable", "before");
+    assert_eq!(json["changed"][0]["after"], "encrypted-only", "after");
+    assert_eq!(json["now_readable"], serde_json::json!([1]), "now readable");
+    assert_eq!(json["kept"], serde_json::json!([]), "kept");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains("confidential response"),
+        "no plaintext in the output"
+    );
+}
+
+#[test]
+fn recheck_command_prints_changes_and_keeps_decryption() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let env = [("KEY_PASS", "correct horse battery")];
+    let message = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    regmail(&db, &["import", "--quiet", arg(&message)], &[]);
+    import_bob_key(&db, &env);
+
+    let first = regmail(
+        &db,
+        &["smime", "recheck", "--passphrase-env", "KEY_PASS"],
+        &env,
+    );
+    let text = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(0), "exit status");
+    assert!(
+        text.contains("checked 1 S/MIME message, 1 changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("message 1: unreadable -> encrypted-only"),
+        "{text}"
+    );
+    assert!(text.contains("now readable: 1"), "{text}");
+
+    // Without the passphrase no key is unlocked; the decryption is kept.
+    let second = regmail(&db, &["smime", "recheck"], &[]);
+    let text = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "exit status without keys");
+    assert!(
+        text.contains("kept the earlier result of messages 1"),
+        "{text}"
+    );
+    let verified = regmail(&db, &["smime", "verify", "1", "--json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
+    assert_eq!(json["verdict"], "unreadable", "verify without keys");
+}
+
+#[test]
+fn recheck_command_rejects_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    import_bob_key(&db, &[("KEY_PASS", "correct horse battery")]);
+
+    let output = regmail(
+        &db,
+        &["smime", "recheck", "--passphrase-env", "KEY_PASS"],
+        &[("KEY_PASS", "wrong")],
+    );
+
+    assert_eq!(output.status.code(), Some(2), "exit status");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the passphrase unlocks none of the 1 stored keys"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrong"), "passphrase echoed: {stderr}");
 }

@@ -1,4 +1,4 @@
-import type { DecisionDto, MessageDto, QueueRowDto, TaskDto } from '../lib/ipc/client';
+import type { DecisionDto, MessageDto, QueueRowDto, SignerDto, SmimeDto, TaskDto } from '../lib/ipc/client';
 
 export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): QueueRowDto {
   return {
@@ -146,4 +146,42 @@ export function deletedMessage(id: number): MessageDto {
     },
     bodyText: '',
   });
+}
+
+/** The S/MIME result of a signed message from a trusted signer. */
+export function smimeResult(overrides: Partial<SmimeDto> = {}): SmimeDto {
+  return {
+    verdict: 'verified',
+    signed: true,
+    encrypted: false,
+    decrypted: false,
+    weakAlgorithm: false,
+    signers: [signer()],
+    reasons: [],
+    health: [],
+    encryptionAlgorithm: null,
+    openedWith: null,
+    checkedAt: '2026-12-04T23:00:00Z',
+    inner: null,
+    ...overrides,
+  };
+}
+
+/** A signer whose signature is intact and trusted, with revocation not checked. */
+export function signer(overrides: Partial<SignerDto> = {}): SignerDto {
+  return {
+    address: 'alice@example.com',
+    subject: 'CN=Alice Example, emailAddress=alice@example.com',
+    issuer: 'CN=Example Test Root CA, O=Example Test PKI',
+    intact: true,
+    trusted: true,
+    validAtSigning: true,
+    validNow: true,
+    revocation: { state: 'not-checked', why: 'no CRL of the issuer is in the trust store or the message' },
+    addressMatchesFrom: true,
+    signingTime: '2026-12-04T19:20:00Z',
+    algorithm: 'rsa-pkcs1v15 with sha256',
+    reasons: [],
+    ...overrides,
+  };
 }

@@ -1,13 +1,14 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { deletedMessage, message } from '../test/fixtures';
+import { deletedMessage, message, smimeResult } from '../test/fixtures';
 import { seriousViolations } from '../test/axe';
 
 const backend = vi.hoisted(() => ({
   getMessage: vi.fn(),
   messageTasks: vi.fn(),
   messageAudit: vi.fn(),
+  messageSmime: vi.fn(),
 }));
 vi.mock('../lib/ipc/client', () => ({ backend }));
 
@@ -18,6 +19,7 @@ describe('MessageView', () => {
     backend.getMessage.mockReset();
     backend.messageTasks.mockResolvedValue([]);
     backend.messageAudit.mockResolvedValue([]);
+    backend.messageSmime.mockResolvedValue(null);
   });
 
   it('shows the headers and body of a message', async () => {
@@ -81,5 +83,34 @@ describe('MessageView', () => {
     await screen.findByTestId('deleted-notice');
 
     expect(await seriousViolations(container)).toEqual([]);
+  });
+
+  it('shows the S/MIME badge and the decrypted content', async () => {
+    backend.getMessage.mockResolvedValue(message(3, { bodyText: '' }));
+    backend.messageSmime.mockResolvedValue(
+      smimeResult({
+        verdict: 'encrypted-only',
+        signed: false,
+        signers: [],
+        encrypted: true,
+        decrypted: true,
+        inner: { kind: 'decrypted', bodyText: 'Confidential response for IND 100001.', html: null, attachments: [] },
+      }),
+    );
+    const { container } = render(MessageView, { messageId: 3, tab: 'message', refresh: 0, onchanged: () => {} });
+
+    expect(await screen.findByTestId('smime-badge')).toHaveTextContent('Decrypted');
+    expect(screen.getByRole('heading', { name: 'Decrypted content' })).toBeInTheDocument();
+    expect(screen.getByText('Confidential response for IND 100001.')).toBeInTheDocument();
+    expect(backend.messageSmime).toHaveBeenCalledWith(3);
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+
+  it('shows no badge for a message without S/MIME', async () => {
+    backend.getMessage.mockResolvedValue(message(1));
+    render(MessageView, { messageId: 1, tab: 'message', refresh: 0, onchanged: () => {} });
+
+    await screen.findByText('Please find the amendment attached.');
+    expect(screen.queryByTestId('smime-badge')).not.toBeInTheDocument();
   });
 });

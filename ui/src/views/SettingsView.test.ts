@@ -9,6 +9,8 @@ const backend = vi.hoisted(() => ({
   saveSettings: vi.fn(),
   listDirectory: vi.fn(),
   listClosures: vi.fn(),
+  listKeys: vi.fn(),
+  listTrust: vi.fn(),
 }));
 vi.mock('../lib/ipc/client', () => ({ backend }));
 
@@ -34,6 +36,8 @@ describe('SettingsView', () => {
     backend.saveSettings.mockResolvedValue(null);
     backend.listDirectory.mockResolvedValue([]);
     backend.listClosures.mockResolvedValue([]);
+    backend.listKeys.mockResolvedValue({ keys: [], unlocked: 0 });
+    backend.listTrust.mockResolvedValue([]);
   });
 
   it('shows the stored deadline policy', async () => {

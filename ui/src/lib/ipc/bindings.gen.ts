@@ -78,6 +78,27 @@ export const commands = {
 	 *  never shown again.
 	 */
 	acknowledgeAlerts: (taskId: number | null) => typedError<number, IpcError>(__TAURI_INVOKE("acknowledge_alerts", { taskId })),
+	/**  Returns the S/MIME result of message `id`, or null when it has none. */
+	messageSmime: (id: number) => typedError<SmimeDto | null, IpcError>(__TAURI_INVOKE("message_smime", { id })),
+	/**  Returns the stored keys and how many are unlocked for this session. */
+	listKeys: () => typedError<KeysDto, IpcError>(__TAURI_INVOKE("list_keys")),
+	/**  Imports the key file of `request`, sealed with its store passphrase. */
+	importKey: (request: KeyImportDto) => typedError<StoredKeyDto[], IpcError>(__TAURI_INVOKE("import_key", { request })),
+	/**  Unlocks the stored keys that `passphrase` opens, for this session. */
+	unlockKeys: (passphrase: string) => typedError<UnlockDto, IpcError>(__TAURI_INVOKE("unlock_keys", { passphrase })),
+	/**  Locks the keys again: they are dropped from memory. */
+	lockKeys: () => typedError<null, IpcError>(__TAURI_INVOKE("lock_keys")),
+	/**  Returns the trust anchors and CRLs. */
+	listTrust: () => typedError<TrustEntryDto[], IpcError>(__TAURI_INVOKE("list_trust")),
+	/**  Adds the certificates and CRLs of the file at `path`. */
+	addTrust: (path: string) => typedError<TrustAddedDto, IpcError>(__TAURI_INVOKE("add_trust", { path })),
+	/**  Removes the trust anchor or CRL with SHA-256 `fingerprint`. */
+	removeTrust: (fingerprint: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_trust", { fingerprint })),
+	/**
+	 *  Verifies and decrypts the stored S/MIME messages again with the trust store and the
+	 *  unlocked keys.
+	 */
+	recheckSmime: () => typedError<RecheckDto, IpcError>(__TAURI_INVOKE("recheck_smime")),
 };
 
 /** Events */
@@ -266,6 +287,14 @@ export type ErrorCode =
 /**  Anything else; the log has the full cause. */
 "internal";
 
+/**  An Appendix A finding about the sender's setup (SOPP 8119 Appendix A). */
+export type HealthDto = {
+	/**  Stable code (`sha1-signature`, `weak-content-encryption`, …). */
+	code: string,
+	/**  The finding in plain words. */
+	text: string,
+};
+
 /**  The sanitized HTML body and what was removed from it. */
 export type HtmlBodyDto = {
 	/**  Sanitized HTML, without scripts, styles or network loads. */
@@ -360,12 +389,64 @@ export type ImportStatusDto = {
 	error: string | null,
 };
 
+/**  An attachment of the decrypted or signed content, listed for information. */
+export type InnerAttachmentDto = {
+	/**  File name as sent, for display only. */
+	name: string | null,
+	/**  Media type. */
+	mimeType: string,
+	/**  Size in bytes. */
+	size: number,
+};
+
+/**  The content inside the S/MIME layers, shown beside the message as received. */
+export type InnerContentDto = {
+	/**  The origin of the content. */
+	kind: InnerKindDto,
+	/**  The text body. */
+	bodyText: string,
+	/**  The HTML body, sanitized as the message body is. */
+	html: HtmlBodyDto | null,
+	/**  Attachments of the content. */
+	attachments: InnerAttachmentDto[],
+};
+
+/**  The origin of the content inside the S/MIME layers. */
+export type InnerKindDto = 
+/**  The plaintext of an encrypted message. */
+"decrypted" | 
+/**  The content carried inside an opaque signature. */
+"signed";
+
 /**  A failed command: a code for the UI to branch on and a message to show. */
 export type IpcError = {
 	/**  The kind of failure. */
 	code: ErrorCode,
 	/**  What failed and what to do, for the user. */
 	message: string,
+};
+
+/**
+ *  A key file to import. The passphrases are used once and zeroized; they are never
+ *  stored, logged or returned.
+ */
+export type KeyImportDto = {
+	/**  Path of the PKCS#12 (.p12, .pfx) or PEM key file. */
+	path: string,
+	/**  Path of the certificate, for a PEM key file without one. */
+	certPath: string | null,
+	/**  The key file's passphrase; none or empty for an unencrypted file. */
+	filePassphrase: string | null,
+	/**  The passphrase to seal the stored key with; unlocks it later. */
+	storePassphrase: string,
+};
+
+/**  The stored keys and how many of them are unlocked for this session. */
+export type KeysDto = {
+	/**  The stored keys. */
+	keys: StoredKeyDto[],
+	/**  How many keys are unlocked in memory for this session. */
+	unlocked: number,
 };
 
 /**  A stored message with everything the message screen shows. */
@@ -491,6 +572,30 @@ export type QueueRowDto = {
 	businessSecondsLeft: number | null,
 };
 
+/**  A named failure with its plain-language text and fix. */
+export type ReasonDto = {
+	/**  Stable code (`untrusted-root`, `no-matching-recipient`, …). */
+	code: string,
+	/**  The failure in plain words. */
+	text: string,
+	/**  The reviewer's next step, naming the desktop screen where one exists. */
+	fix: string,
+};
+
+/**  The result of a re-check of the stored S/MIME messages. */
+export type RecheckDto = {
+	/**  Messages checked again. */
+	checked: number,
+	/**  Messages whose verdict changed. */
+	changed: VerdictChangeDto[],
+	/**  Messages that became readable. */
+	nowReadable: number[],
+	/**  Messages whose saved decision was made again. */
+	retriaged: number[],
+	/**  Messages decrypted before that no unlocked key opens; their result was kept. */
+	kept: number[],
+};
+
 /**  The contact an emergency-use request is redirected to. */
 export type RedirectDto = {
 	/**  Name. */
@@ -511,6 +616,23 @@ export type ResolutionDto = {
 	label: string,
 };
 
+/**  Revocation state of a signer's certificate. `not-checked` claims nothing. */
+export type RevocationDto = 
+/**  A current CRL of the issuer does not list the certificate. */
+{ state: "good"; 
+/**  The CRL issuer. */
+crlIssuer: string } | 
+/**  The issuer's CRL lists the certificate. */
+{ state: "revoked"; 
+/**  When it was revoked, RFC 3339. */
+at: string | null; 
+/**  The CRL reason, when given. */
+reason: string | null } | 
+/**  No usable CRL was found. */
+{ state: "not-checked"; 
+/**  Why not. */
+why: string };
+
 /**  The reviewer's settings. */
 export type SettingsDto = {
 	/**  The reviewer's name, recorded in decisions and the audit trail. */
@@ -530,12 +652,80 @@ export type SettingsDto = {
 	deadlinePolicy: DeadlinePolicyDto,
 };
 
+/**  The verification result of one signer. */
+export type SignerDto = {
+	/**  The address in the certificate that matched From, else its first one. */
+	address: string | null,
+	/**  Certificate subject. */
+	subject: string | null,
+	/**  Certificate issuer. */
+	issuer: string | null,
+	/**  Whether the digest and the signature verify. */
+	intact: boolean,
+	/**
+	 *  Whether the certificate chains to a trust anchor, was valid at signing time, allows
+	 *  email signing and is not revoked.
+	 */
+	trusted: boolean,
+	/**  Whether the chain was within its validity at the signing time. */
+	validAtSigning: boolean,
+	/**  Whether the chain is within its validity at the time of the check. */
+	validNow: boolean,
+	/**  Revocation of the certificate. */
+	revocation: RevocationDto,
+	/**  Whether the certificate names the From address. */
+	addressMatchesFrom: boolean,
+	/**  The signingTime attribute, RFC 3339. */
+	signingTime: string | null,
+	/**  Signature and digest algorithm (`rsa-pkcs1v15 with sha256`). */
+	algorithm: string,
+	/**  Every failure, named. */
+	reasons: ReasonDto[],
+};
+
 /**  A path that was not imported. */
 export type SkippedDto = {
 	/**  The path. */
 	path: string,
 	/**  Why, and what to do. */
 	reason: string,
+};
+
+/**  The S/MIME result of a message. */
+export type SmimeDto = {
+	/**  The verdict for the badge. */
+	verdict: VerdictDto,
+	/**  Whether the message has a signature. */
+	signed: boolean,
+	/**  Whether the message was encrypted. */
+	encrypted: boolean,
+	/**  Whether every encrypted layer was decrypted. */
+	decrypted: boolean,
+	/**
+	 *  Whether an Appendix A finding names a weak algorithm or key (all findings but a
+	 *  certificate that expires soon).
+	 */
+	weakAlgorithm: boolean,
+	/**  The signers of every signed layer, outermost first. */
+	signers: SignerDto[],
+	/**
+	 *  Failures of the layers themselves: a malformed signature, or why an encrypted layer
+	 *  did not open.
+	 */
+	reasons: ReasonDto[],
+	/**  Appendix A findings. */
+	health: HealthDto[],
+	/**  The content encryption algorithm of the outermost encrypted layer. */
+	encryptionAlgorithm: string | null,
+	/**  Subject of the certificate of the key that decrypted the message. */
+	openedWith: string | null,
+	/**  When the result was computed, RFC 3339. */
+	checkedAt: string,
+	/**
+	 *  The decrypted content, or the content of an opaque signature; none for a detached
+	 *  signature, whose content is the message body itself.
+	 */
+	inner: InnerContentDto | null,
 };
 
 /**  One question on the path. */
@@ -562,6 +752,20 @@ export type StepDto = {
 	certain: boolean,
 	/**  The possible answers. */
 	choices: ChoiceDto[],
+};
+
+/**  A stored private key, described by its certificate; the key stays sealed. */
+export type StoredKeyDto = {
+	/**  Row id. */
+	id: number,
+	/**  Certificate subject. */
+	subject: string,
+	/**  Email addresses of the certificate. */
+	addresses: string[],
+	/**  Certificate expiry, RFC 3339. */
+	notAfter: string,
+	/**  SHA-256 fingerprint of the certificate, hex. */
+	fingerprint: string,
 };
 
 /**  A stored task. */
@@ -628,6 +832,63 @@ export type TaskOutcomeDto = {
 	/**  The calendar's reasoning for the due time. */
 	explanation: string[],
 };
+
+/**  The result of adding a trust file. */
+export type TrustAddedDto = {
+	/**  Certificates in the file. */
+	certificates: number,
+	/**  CRLs in the file. */
+	crls: number,
+	/**  Entries that were not stored before. */
+	added: number,
+};
+
+/**  A trust anchor or CRL. */
+export type TrustEntryDto = {
+	/**  `anchor` or `crl`. */
+	kind: string,
+	/**  SHA-256 of the DER, hex; identifies the entry for removal. */
+	fingerprint: string,
+	/**  Subject of the certificate, or issuer of the CRL. */
+	subject: string,
+	/**  When it was added, RFC 3339. */
+	addedAt: string,
+};
+
+/**  The result of an unlock. */
+export type UnlockDto = {
+	/**  Keys the passphrase unlocked. */
+	unlocked: number,
+	/**  Keys stored. */
+	stored: number,
+};
+
+/**  A message whose verdict a re-check changed. */
+export type VerdictChangeDto = {
+	/**  The message id. */
+	id: number,
+	/**  The verdict before. */
+	before: VerdictDto,
+	/**  The verdict now. */
+	after: VerdictDto,
+};
+
+/**  The verdict of a message, for its badge. */
+export type VerdictDto = 
+/**  Every signer is intact and trusted, and the From address matches. */
+"verified" | 
+/**  Intact and trusted, but a signer's certificate does not name the From address. */
+"address-mismatch" | 
+/**  Intact, but not every signer is trusted. */
+"untrusted" | 
+/**  A digest or signature check failed, or a signed layer is malformed. */
+"broken" | 
+/**  Encrypted and not decrypted. */
+"unreadable" | 
+/**  Encrypted and decrypted, with no signature inside. */
+"encrypted-only" | 
+/**  No S/MIME layer. */
+"not-smime";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -12,12 +12,23 @@ import type {
   ImportProgressDto,
   ImportReportDto,
   ImportStatusDto,
+  InnerContentDto,
   IpcError,
+  KeyImportDto,
+  KeysDto,
   MessageDto,
   QueueFilterDto,
   QueueRowDto,
+  ReasonDto,
+  RecheckDto,
+  RevocationDto,
   SettingsDto,
+  SignerDto,
+  SmimeDto,
+  StoredKeyDto,
   TaskDto,
+  TrustEntryDto,
+  VerdictDto,
 } from './bindings.gen';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
@@ -33,11 +44,22 @@ export type {
   ImportProgressDto,
   ImportReportDto,
   ImportStatusDto,
+  InnerContentDto,
+  KeyImportDto,
+  KeysDto,
   MessageDto,
   QueueFilterDto,
   QueueRowDto,
+  ReasonDto,
+  RecheckDto,
+  RevocationDto,
   SettingsDto,
+  SignerDto,
+  SmimeDto,
+  StoredKeyDto,
   TaskDto,
+  TrustEntryDto,
+  VerdictDto,
 };
 
 /** A failed backend call, with the code the UI branches on. */
@@ -88,6 +110,15 @@ export const backend = {
   removeClosures: (date: string) => unwrap(commands.removeClosures(date)),
   listAlerts: () => unwrap(commands.listAlerts()),
   acknowledgeAlerts: (taskId: number | null) => unwrap(commands.acknowledgeAlerts(taskId)),
+  messageSmime: (id: number) => unwrap(commands.messageSmime(id)),
+  listKeys: () => unwrap(commands.listKeys()),
+  importKey: (request: KeyImportDto) => unwrap(commands.importKey(request)),
+  unlockKeys: (passphrase: string) => unwrap(commands.unlockKeys(passphrase)),
+  lockKeys: () => unwrap(commands.lockKeys()),
+  listTrust: () => unwrap(commands.listTrust()),
+  addTrust: (path: string) => unwrap(commands.addTrust(path)),
+  removeTrust: (fingerprint: string) => unwrap(commands.removeTrust(fingerprint)),
+  recheckSmime: () => unwrap(commands.recheckSmime()),
 
   onImportProgress: (handler: (progress: ImportProgressDto) => void): Promise<Unlisten> =>
     events.importProgressEvent.listen((e) => handler(e.payload.progress)),
@@ -123,8 +154,37 @@ export const backend = {
     });
     return typeof chosen === 'string' ? chosen : null;
   },
+  /** Asks for the reviewer's key file: PKCS#12 or PEM. */
+  chooseKeyFile: () =>
+    chooseOne('Choose your S/MIME key file', [
+      { name: 'PKCS#12 or PEM key', extensions: ['p12', 'pfx', 'pem', 'key'] },
+    ]),
+  /** Asks for a certificate file, for a PEM key file that has none. */
+  chooseCertificateFile: () =>
+    chooseOne('Choose the certificate of the key', [
+      { name: 'Certificate', extensions: ['pem', 'crt', 'cer', 'der'] },
+    ]),
+  /** Asks for a trust anchor or CRL file. */
+  chooseTrustFile: () =>
+    chooseOne('Choose a trust anchor or CRL', [
+      { name: 'Certificate or CRL', extensions: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c', 'crl'] },
+    ]),
   chooseSavePath: (defaultName: string): Promise<string | null> =>
     save({ defaultPath: defaultName, title: 'Save attachment as' }),
 };
+
+async function chooseOne(
+  title: string,
+  filters: { name: string; extensions: string[] }[],
+): Promise<string | null> {
+  // "All files" comes last so that a key or certificate with another extension can still be chosen.
+  const chosen = await open({
+    multiple: false,
+    directory: false,
+    title,
+    filters: [...filters, { name: 'All files', extensions: ['*'] }],
+  });
+  return typeof chosen === 'string' ? chosen : null;
+}
 
 export type Backend = typeof backend;
