@@ -3,6 +3,8 @@
 use serde::Serialize;
 use specta::Type;
 
+use regmail::drafts::template::TemplatesError;
+use regmail::drafts::DraftError;
 use regmail::sopp::triage::TriageError;
 use regmail::{import, store};
 
@@ -98,6 +100,33 @@ impl From<TriageError> for IpcError {
             TriageError::Mail { .. } => IpcError::logged(ErrorCode::InvalidInput, &err),
             TriageError::CorruptImportTime { .. } => IpcError::logged(ErrorCode::Internal, &err),
             TriageError::Calendar { .. } => IpcError::logged(ErrorCode::Internal, &err),
+        }
+    }
+}
+
+impl From<DraftError> for IpcError {
+    fn from(err: DraftError) -> IpcError {
+        let code = match err {
+            DraftError::Store(err) => return err.into(),
+            DraftError::Triage(err) => return err.into(),
+            DraftError::Templates(TemplatesError::ReadDir { .. })
+            | DraftError::Exists { .. }
+            | DraftError::Write { .. } => ErrorCode::Io,
+            DraftError::Eml(_) => ErrorCode::Internal,
+            DraftError::Templates(_)
+            | DraftError::Render(_)
+            | DraftError::Blocked { .. }
+            | DraftError::InvalidAddresses { .. } => ErrorCode::InvalidInput,
+        };
+        IpcError::logged(code, &err)
+    }
+}
+
+impl From<store::SettingError> for IpcError {
+    fn from(err: store::SettingError) -> IpcError {
+        match err {
+            store::SettingError::Store(err) => err.into(),
+            store::SettingError::Invalid(err) => IpcError::logged(ErrorCode::InvalidInput, &err),
         }
     }
 }
