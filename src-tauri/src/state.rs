@@ -160,6 +160,7 @@ pub fn migrate_reviewer_identity(store: &mut Store) -> IpcResult<()> {
     let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(&json) else {
         return Ok(());
     };
+
     let name = fields.remove("reviewerName");
     let email = fields.remove("reviewerEmail");
     if name.is_none() && email.is_none() {
@@ -174,6 +175,7 @@ pub fn migrate_reviewer_identity(store: &mut Store) -> IpcResult<()> {
             .to_owned()
     };
     let (name, email) = (text(name), text(email));
+
     let current = store.draft_settings()?;
     let user = [&email, &name]
         .into_iter()
@@ -181,6 +183,7 @@ pub fn migrate_reviewer_identity(store: &mut Store) -> IpcResult<()> {
         .cloned()
         .unwrap_or_else(|| "reviewer".to_owned());
     let now = Timestamp::now();
+
     let moves = [
         (
             DraftSettingKey::ReviewerEmail,
@@ -205,6 +208,7 @@ pub fn migrate_reviewer_identity(store: &mut Store) -> IpcResult<()> {
             Err(SettingError::Store(err)) => return Err(err.into()),
         }
     }
+
     store.save_setting(SETTINGS_KEY, &serde_json::Value::Object(fields).to_string())?;
     Ok(())
 }

@@ -27,7 +27,7 @@ pub struct DraftEdit {
     pub body: String,
     /// The V.A.1.a exception the communication falls under, or none.
     pub exception: Option<Exception>,
-    /// How the communication is entered (SOPP 8119 VII.B.2).
+    /// The communication type entered in the regulatory system (SOPP 8119 VII.B.2).
     pub communication: CommunicationType,
 }
 

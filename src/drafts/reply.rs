@@ -3,7 +3,7 @@
 //! export the edited draft as the record copy.
 //!
 //! Each step renders the template again from the store and applies the reviewer's
-//! [`DraftEdit`], so the editor keeps no draft state in the backend and every check sees
+//! [`DraftEdit`], so the editor keeps no draft state in the backend and every check reads
 //! the current RPM directory, partner registry and settings.
 
 use std::path::Path;

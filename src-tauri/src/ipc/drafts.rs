@@ -51,7 +51,7 @@ impl From<ExceptionDto> for Exception {
     }
 }
 
-/// How the communication is entered (SOPP 8119 VII.B.2).
+/// The communication type entered in the regulatory system (SOPP 8119 VII.B.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommunicationDto {
@@ -87,7 +87,7 @@ pub struct ExceptionChoiceDto {
     pub value: ExceptionDto,
     /// The SOPP section (`V.A.1.a.iv`).
     pub section: String,
-    /// What it covers, in the SOPP's words.
+    /// The communications it covers, in the SOPP's words.
     pub label: String,
 }
 
@@ -143,7 +143,7 @@ pub struct DraftEditDto {
     pub body: String,
     /// The V.A.1.a exception recorded, or none.
     pub exception: Option<ExceptionDto>,
-    /// How the communication is entered.
+    /// The communication type.
     pub communication: CommunicationDto,
 }
 
@@ -225,7 +225,7 @@ pub struct InvalidAddressDto {
     pub field: String,
     /// The entry as typed.
     pub value: String,
-    /// What is wrong and how to write it.
+    /// The problem and the form an address takes.
     pub message: String,
 }
 
@@ -373,7 +373,7 @@ pub struct RecordCopyDto {
     pub sha256: String,
     /// The size of the exported bytes.
     pub size: u64,
-    /// How the communication is entered (SOPP 8119 VII.B.2).
+    /// The communication type (SOPP 8119 VII.B.2).
     pub communication_type: String,
     /// The V.A.1.a exception recorded with it, or none.
     pub exception: Option<String>,

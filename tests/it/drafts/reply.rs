@@ -52,6 +52,14 @@ fn blocking_rules(findings: &[regmail::drafts::Finding]) -> Vec<Rule> {
         .collect()
 }
 
+/// Returns the edit that leaves the draft of the suggested template unchanged.
+fn suggested_edit(store: &Store, id: i64) -> anyhow::Result<DraftEdit> {
+    let prepared = open_reply(store, id, None, at())?
+        .prepared
+        .expect("one template suggested");
+    Ok(DraftEdit::of(&prepared.draft))
+}
+
 #[test]
 fn open_reply_selects_suggested_template() -> anyhow::Result<()> {
     let (store, id) = setup()?;
@@ -92,10 +100,7 @@ fn open_reply_rejects_unknown_template() -> anyhow::Result<()> {
 #[test]
 fn check_reply_follows_edits() -> anyhow::Result<()> {
     let (store, id) = setup()?;
-    let prepared = open_reply(&store, id, None, at())?
-        .prepared
-        .expect("drafted");
-    let mut edit = DraftEdit::of(&prepared.draft);
+    let mut edit = suggested_edit(&store, id)?;
     edit.cc = String::new();
 
     let without_rpm = check_reply(&store, id, "include-rpm", &edit, at())?;
@@ -112,10 +117,7 @@ fn check_reply_follows_edits() -> anyhow::Result<()> {
 #[test]
 fn check_reply_lists_invalid_addresses() -> anyhow::Result<()> {
     let (store, id) = setup()?;
-    let prepared = open_reply(&store, id, None, at())?
-        .prepared
-        .expect("drafted");
-    let mut edit = DraftEdit::of(&prepared.draft);
+    let mut edit = suggested_edit(&store, id)?;
     edit.to = "priya.raman@acmebio".to_owned();
 
     let checked = check_reply(&store, id, "include-rpm", &edit, at())?;
@@ -131,10 +133,7 @@ fn export_reply_refuses_blocking_draft() -> anyhow::Result<()> {
     let (mut store, id) = setup()?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("reply.eml");
-    let prepared = open_reply(&store, id, None, at())?
-        .prepared
-        .expect("drafted");
-    let mut edit = DraftEdit::of(&prepared.draft);
+    let mut edit = suggested_edit(&store, id)?;
     edit.cc = String::new();
 
     let err = export_reply(&mut store, id, "include-rpm", &edit, &path, "dana", at())
@@ -151,10 +150,7 @@ fn export_reply_refuses_invalid_address() -> anyhow::Result<()> {
     let (mut store, id) = setup()?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("reply.eml");
-    let prepared = open_reply(&store, id, None, at())?
-        .prepared
-        .expect("drafted");
-    let mut edit = DraftEdit::of(&prepared.draft);
+    let mut edit = suggested_edit(&store, id)?;
     edit.cc = format!("{}, grace.liu@fda", edit.cc);
 
     let err = export_reply(&mut store, id, "include-rpm", &edit, &path, "dana", at())
@@ -171,10 +167,7 @@ fn export_reply_keeps_edited_record_copy() -> anyhow::Result<()> {
     let (mut store, id) = setup()?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("reply.eml");
-    let prepared = open_reply(&store, id, None, at())?
-        .prepared
-        .expect("drafted");
-    let mut edit = DraftEdit::of(&prepared.draft);
+    let mut edit = suggested_edit(&store, id)?;
     edit.body
         .push_str("\nThe stability tables are under review.\n");
     edit.communication = regmail::drafts::CommunicationType::Telecon;

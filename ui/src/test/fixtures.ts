@@ -157,7 +157,7 @@ export function deletedMessage(id: number): MessageDto {
   });
 }
 
-/** The finding of a reply that does not copy the RPM (SOPP 8119 VII.B.1). */
+/** Returns the finding of a reply that does not copy the RPM (SOPP 8119 VII.B.1). */
 export function rpmFinding(): FindingDto {
   return {
     rule: 'rpm-cc',
@@ -169,7 +169,7 @@ export function rpmFinding(): FindingDto {
   };
 }
 
-/** A warning about a recipient outside the sponsor's domains (SOPP 8119 VI.C.2). */
+/** Returns a warning about a recipient outside the sponsor's domains (SOPP 8119 VI.C.2). */
 export function sponsorDomainFinding(): FindingDto {
   return {
     rule: 'sponsor-domain',
@@ -186,7 +186,7 @@ export function draftCheck(findings: FindingDto[] = []): DraftCheckDto {
   return { findings, blocking, warnings: findings.length - blocking, invalidAddresses: [] };
 }
 
-/** The reply to the rpm-missing message from the include-rpm template, clean as drafted. */
+/** Returns the reply to the rpm-missing message from the include-rpm template, clean as drafted. */
 export function reply(messageId: number, overrides: Partial<ReplyDto> = {}): ReplyDto {
   return {
     messageId,

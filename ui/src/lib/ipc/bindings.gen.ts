@@ -191,7 +191,7 @@ export type ClosureDto = {
 	user: boolean,
 };
 
-/**  How the communication is entered (SOPP 8119 VII.B.2). */
+/**  The communication type entered in the regulatory system (SOPP 8119 VII.B.2). */
 export type CommunicationDto = 
 /**  Entered as an email. */
 "email" | 
@@ -299,7 +299,7 @@ export type DraftEditDto = {
 	body: string,
 	/**  The V.A.1.a exception recorded, or none. */
 	exception: ExceptionDto | null,
-	/**  How the communication is entered. */
+	/**  The communication type. */
 	communication: CommunicationDto,
 };
 
@@ -333,7 +333,7 @@ export type ExceptionChoiceDto = {
 	value: ExceptionDto,
 	/**  The SOPP section (`V.A.1.a.iv`). */
 	section: string,
-	/**  What it covers, in the SOPP's words. */
+	/**  The communications it covers, in the SOPP's words. */
 	label: string,
 };
 
@@ -466,7 +466,7 @@ export type InvalidAddressDto = {
 	field: string,
 	/**  The entry as typed. */
 	value: string,
-	/**  What is wrong and how to write it. */
+	/**  The problem and the form an address takes. */
 	message: string,
 };
 
@@ -611,7 +611,7 @@ export type RecordCopyDto = {
 	sha256: string,
 	/**  The size of the exported bytes. */
 	size: number,
-	/**  How the communication is entered (SOPP 8119 VII.B.2). */
+	/**  The communication type (SOPP 8119 VII.B.2). */
 	communicationType: string,
 	/**  The V.A.1.a exception recorded with it, or none. */
 	exception: string | null,
