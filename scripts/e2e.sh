@@ -15,6 +15,7 @@ npm --prefix ui run build --silent
 
 # WebKitGTK needs a display and a session bus; the app's alerts use the bus too.
 xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- bash -c '
+    set -e
     dunst -config /dev/null >/tmp/regmail-dunst.log 2>&1 &
     dunst_pid=$!
     trap "kill $dunst_pid" EXIT

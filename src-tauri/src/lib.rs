@@ -25,7 +25,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.gen.ts";
 
 /// Returns the tauri-specta builder listing every command and event.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::{alerts, decision, import, messages, settings, smime, tasks};
+    use commands::{alerts, decision, drafts, import, messages, settings, smime, tasks};
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             import::start_import,
@@ -37,6 +37,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             messages::open_attachment,
             decision::preview_decision,
             decision::save_decision,
+            drafts::open_reply,
+            drafts::check_reply,
+            drafts::export_reply,
             tasks::list_tasks,
             tasks::message_tasks,
             tasks::complete_task,

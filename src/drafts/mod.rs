@@ -12,19 +12,23 @@
 //!   RPM directory and the settings, returning [`Finding`]s.
 //! - [`eml`]: writes a draft as an unsent `.eml` (the record copy, SOPP 8119 IV.E) and reads
 //!   an `.eml` back into a draft for `regmail check`.
+//! - [`edit`]: the reviewer's edits of a draft as an editor sends them.
+//! - [`reply`]: the editing cycle of a reply to a stored message (open, check, export).
 //! - [`stored`]: the glue to the store (settings, directory, partners, the message replied
 //!   to, saving the record copy).
 //!
-//! Everything but [`stored`] is pure: rendering and checking read no files and no database,
-//! so a front end can check a draft on every keystroke.
+//! Everything but [`stored`] and [`reply`] is pure: rendering and checking read no files
+//! and no database, so a front end can check a draft on every keystroke.
 //!
 //! [`Outcome`]: crate::sopp::Outcome
 
 pub mod check;
+pub mod edit;
 pub mod eml;
 pub mod partners;
 pub mod pdf;
 pub mod render;
+pub mod reply;
 pub mod settings;
 pub mod stored;
 pub mod template;
@@ -35,6 +39,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use check::{check, CheckContext, Finding, Original, Rule, Severity};
+pub use edit::{AddressField, DraftEdit, InvalidAddress};
 pub use eml::{export, parse_eml, EmlError, Export};
 pub use partners::{PartnerEntry, PartnerMethod, PartnerRegistry, PartnerSource};
 pub use render::{render, RenderError};

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use super::check::{check, CheckContext, Finding, Original, Severity};
+use super::edit::InvalidAddress;
 use super::eml::{export, EmlError, Export};
 use super::render::{render, RenderError};
 use super::settings::DraftSettings;
-use super::template::Template;
+use super::template::{Template, TemplatesError};
 use super::Draft;
 use crate::sopp::triage::{self, TriageError};
 use crate::sopp::{Answers, Outcome, Settings};
@@ -34,6 +35,15 @@ pub enum DraftError {
     /// The draft could not be written as a message.
     #[error(transparent)]
     Eml(#[from] EmlError),
+    /// The templates could not be loaded, or the named one is missing or does not parse.
+    #[error(transparent)]
+    Templates(#[from] TemplatesError),
+    /// A recipient entry is not an email address, so the draft is not exported.
+    #[error("the draft was not exported: {}", entries.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidAddresses {
+        /// The entries that are not addresses.
+        entries: Vec<InvalidAddress>,
+    },
     /// The draft has blocking findings, so it is not exported.
     #[error("the draft has {} blocking finding(s) and was not exported: {}", findings.len(), findings.iter().map(|f| format!("{} {}", f.rule, f.value)).collect::<Vec<_>>().join("; "))]
     Blocked {

@@ -5,6 +5,7 @@
 mod checks;
 mod cli;
 mod export;
+mod reply;
 mod scenarios;
 mod store;
 

@@ -1,8 +1,9 @@
 // End-to-end run of the real app: the built binary in a real window (under Xvfb in CI),
 // driven through tauri-driver and WebKitWebDriver. It imports a mailbox, opens a regulatory
-// message, completes its decision, checks the task's due time, completes the task and saves
-// a screenshot of each screen into target/e2e-screenshots for a look after a failure. The
-// README's screenshots come from e2e/screenshots.mjs instead.
+// message, completes its decision, checks the task's due time, completes the task, drafts a
+// reply and fixes its blocking finding, and saves a screenshot of each screen into
+// target/e2e-screenshots for a look after a failure. The README's screenshots come from
+// e2e/screenshots.mjs instead.
 //
 // Usage: node e2e/run.mjs BINARY   (run by scripts/e2e.sh, which starts Xvfb)
 // The S/MIME step imports a sample of the test corpus in place: REGMAIL_CORPUS, by default
@@ -129,6 +130,69 @@ try {
     await session.type('.task input[type="text"]', 'Forwarded to the RPM');
     await session.click('.task button');
     await session.waitForText('.task .status', 'done');
+  });
+
+  await step('drafts a reply and fixes its blocking finding', async () => {
+    await session.click('nav li:nth-child(4) button');
+    await session.waitForText('#settings-title', 'Settings');
+    await session.clearByKeys('#reviewer-name');
+    await session.type('#reviewer-name', 'Reviewer One');
+    await session.type('#reviewer-email', 'reviewer.one@fda.hhs.gov');
+    await session.click('.settings > form button[type="submit"]');
+    await session.waitForText('.settings [role="status"]', 'Settings saved.');
+    await session.type('#dir-stn', '125742');
+    await session.type('#dir-sponsor', 'Sponsor Inc');
+    await session.type('#dir-domains', 'sponsor.example');
+    await session.type('#dir-rpm', 'Marcus Ortega');
+    await session.type('#dir-email', 'marcus.ortega@fda.hhs.gov');
+    await session.click('.inline-form button[type="submit"]');
+    await session.waitForText('.settings [role="status"]', 'Directory entry saved.');
+
+    // With its task done the message is no longer first in the queue, so find its row.
+    await session.click('nav li:nth-child(1) button');
+    await session.waitForContent('.queue-list', 'STN 125742/0');
+    const position = await session.execute(`return [...document.querySelectorAll('.queue-row')]
+      .find((row) => row.textContent.includes('STN 125742/0'))?.getAttribute('aria-posinset') ?? null;`);
+    if (position === null) throw new Error('the regulatory message is not in the queue');
+    await session.click(`.queue-row[aria-posinset="${position}"]`);
+    await session.waitForText('#message-subject', 'STN 125742/0 amendment');
+    await session.click('#draft-reply');
+    await session.waitForProperty('#draft-template', 'value', 'include-rpm');
+    await session.waitForProperty('#draft-from', 'value', 'Reviewer One <reviewer.one@fda.hhs.gov>');
+    await session.waitForProperty('#draft-to', 'value', 'dana@sponsor.example');
+    await session.waitForProperty('#draft-cc', 'value', 'marcus.ortega@fda.hhs.gov');
+    await session.waitForProperty('#draft-subject', 'value', 'STN 125742/0');
+    if (!(await session.execute('return document.querySelector("#message-subject") !== null;'))) {
+      throw new Error('the draft editor hid the message');
+    }
+
+    // sponsor.example is not a secure-email partner, so the reply to the sponsor blocks.
+    const blocked = await session.waitForContent('[data-testid="finding"]', 'secure-email');
+    if (!blocked.includes('Blocking')) throw new Error(`the finding is not blocking: ${blocked}`);
+    if (!blocked.includes('SOPP 8119 V.A.1')) throw new Error(`the finding cites no section: ${blocked}`);
+    await session.waitForContent('[data-testid="export-reason"]', '1 blocking finding');
+    const disabled = await session.attribute('.export-row button', 'aria-disabled');
+    if (disabled !== 'true') throw new Error(`export is not disabled: aria-disabled=${disabled}`);
+    await screenshot(session, 'draft-blocked');
+    await checkAxe(session, 'draft');
+
+    // The fix the finding names: send the Appendix A secure-email instructions instead.
+    await session.click('#draft-template option[value="secure-email-setup"]');
+    await session.waitForProperty('#draft-exception', 'value', 'general-information');
+    await session.waitForContent('[data-testid="export-reason"]', '0 blocking findings');
+    const enabled = await session.attribute('.export-row button', 'aria-disabled');
+    if (enabled !== 'false') throw new Error(`export is not enabled: aria-disabled=${enabled}`);
+
+    // Findings follow the edits: no recipient blocks, and typing it back clears it.
+    await session.clearByKeys('#draft-to');
+    await session.waitForContent('[data-testid="finding"]', 'no-recipient');
+    const emptied = await session.attribute('.export-row button', 'aria-disabled');
+    if (emptied !== 'true') throw new Error(`export is enabled without a recipient: aria-disabled=${emptied}`);
+    await session.type('#draft-to', 'dana@sponsor.example');
+    await session.waitForContent('[data-testid="export-reason"]', '0 blocking findings');
+    const refixed = await session.attribute('.export-row button', 'aria-disabled');
+    if (refixed !== 'false') throw new Error(`export is not enabled again: aria-disabled=${refixed}`);
+    await screenshot(session, 'draft');
   });
 
   await step('opens the tasks and settings screens', async () => {

@@ -64,6 +64,29 @@ export class Session {
     }
   }
 
+  /** Waits until `property` of the element at `css` contains `text`, and returns it. */
+  async waitForProperty(css, property, text, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = String((await this.execute('return document.querySelector(arguments[0])?.[arguments[1]] ?? "";', [css, property])) ?? '');
+      if (last.includes(text)) return last;
+      if (Date.now() > deadline) throw new Error(`${css} ${property} never contained ${JSON.stringify(text)}; last ${JSON.stringify(last)}`);
+      await sleep(250);
+    }
+  }
+
+  /** Returns attribute `name` of the element at `css`, or null. */
+  attribute(css, name) {
+    return this.execute('return document.querySelector(arguments[0])?.getAttribute(arguments[1]) ?? null;', [css, name]);
+  }
+
+  /** Selects all text in the field at `css` and deletes it with the keyboard. */
+  async clearByKeys(css) {
+    // U+E009 presses Control, U+E000 releases the modifiers, U+E003 is Backspace.
+    await this.type(css, '\uE009a\uE000\uE003');
+  }
+
   async click(css) {
     await this.request('POST', `/element/${await this.find(css)}/click`, {});
   }

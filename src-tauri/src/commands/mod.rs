@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod decision;
+pub mod drafts;
 pub mod import;
 pub mod messages;
 pub mod settings;

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use specta::Type;
 
+use regmail::drafts::template::TemplatesError;
+use regmail::drafts::DraftError;
 use regmail::smime::KeyError;
 use regmail::smime_session::SessionError;
 use regmail::sopp::triage::TriageError;
@@ -126,6 +128,33 @@ impl From<SessionError> for IpcError {
             ),
             SessionError::CorruptKey { .. } => IpcError::logged(ErrorCode::Internal, &err),
             _ => IpcError::logged(ErrorCode::InvalidInput, &err),
+        }
+    }
+}
+
+impl From<DraftError> for IpcError {
+    fn from(err: DraftError) -> IpcError {
+        let code = match err {
+            DraftError::Store(err) => return err.into(),
+            DraftError::Triage(err) => return err.into(),
+            DraftError::Templates(TemplatesError::ReadDir { .. })
+            | DraftError::Exists { .. }
+            | DraftError::Write { .. } => ErrorCode::Io,
+            DraftError::Eml(_) => ErrorCode::Internal,
+            DraftError::Templates(_)
+            | DraftError::Render(_)
+            | DraftError::Blocked { .. }
+            | DraftError::InvalidAddresses { .. } => ErrorCode::InvalidInput,
+        };
+        IpcError::logged(code, &err)
+    }
+}
+
+impl From<store::SettingError> for IpcError {
+    fn from(err: store::SettingError) -> IpcError {
+        match err {
+            store::SettingError::Store(err) => err.into(),
+            store::SettingError::Invalid(err) => IpcError::logged(ErrorCode::InvalidInput, &err),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod decision;
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod import;

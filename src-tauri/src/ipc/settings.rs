@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use regmail::calendar::{Closure, Policy};
+use regmail::drafts::DraftSettings;
 use regmail::sopp::alerts::AlertPolicy;
 use regmail::sopp::DirectoryEntry;
 
@@ -40,10 +41,15 @@ impl From<DeadlinePolicyDto> for Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsDto {
-    /// The reviewer's name, recorded in decisions and the audit trail.
+    /// The reviewer's name, shown in From and the signature of drafts. It is the core's
+    /// `reviewer-name` setting, which the command-line tool reads too.
     pub reviewer_name: String,
-    /// The reviewer's email address.
+    /// The reviewer's official email address: From of drafts (SOPP 8119 V.C.2) and the user
+    /// recorded in the audit trail. It is the core's `reviewer-email` setting.
     pub reviewer_email: String,
+    /// The official FDA email domains that From must be at (SOPP 8119 V.C.2), the core's
+    /// `official-domains` setting.
+    pub official_domains: Vec<String>,
     /// Alert at the calendar's early-warning mark.
     pub alert_early_warning: bool,
     /// Alert this many business minutes before each due time.
@@ -59,10 +65,9 @@ impl Default for SettingsDto {
     fn default() -> SettingsDto {
         let policy = AlertPolicy::default();
         SettingsDto {
-            reviewer_name: std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_default(),
+            reviewer_name: String::new(),
             reviewer_email: String::new(),
+            official_domains: DraftSettings::default().official_domains,
             alert_early_warning: policy.early_warning,
             alert_lead_minutes: policy.lead_minutes,
             alert_overdue: policy.overdue,
@@ -81,10 +86,15 @@ impl SettingsDto {
         }
     }
 
-    /// Returns the user name recorded in the audit trail: the email when set, else the name.
+    /// Returns the user name recorded in the audit trail: the email when set, else the name,
+    /// else the login name of the operating system.
     pub fn user(&self) -> String {
         match (self.reviewer_email.trim(), self.reviewer_name.trim()) {
-            ("", "") => "reviewer".to_owned(),
+            ("", "") => std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .ok()
+                .filter(|name| !name.trim().is_empty())
+                .unwrap_or_else(|| "reviewer".to_owned()),
             ("", name) => name.to_owned(),
             (email, _) => email.to_owned(),
         }

@@ -1,4 +1,15 @@
-import type { DecisionDto, MessageDto, QueueRowDto, SignerDto, SmimeDto, TaskDto } from '../lib/ipc/client';
+import type {
+  DecisionDto,
+  DraftCheckDto,
+  FindingDto,
+  MessageDto,
+  QueueRowDto,
+  RecordCopyDto,
+  ReplyDto,
+  SignerDto,
+  SmimeDto,
+  TaskDto,
+} from '../lib/ipc/client';
 
 export function queueRow(id: number, overrides: Partial<QueueRowDto> = {}): QueueRowDto {
   return {
@@ -167,6 +178,81 @@ export function smimeResult(overrides: Partial<SmimeDto> = {}): SmimeDto {
   };
 }
 
+/** Returns the finding of a reply that does not copy the RPM (SOPP 8119 VII.B.1). */
+export function rpmFinding(): FindingDto {
+  return {
+    rule: 'rpm-cc',
+    severity: 'blocking',
+    section: 'VII.B.1',
+    value: 'marcus.ortega@fda.hhs.gov',
+    message: 'the RPM of STN 125742/0, Marcus Ortega <marcus.ortega@fda.hhs.gov>, is not copied',
+    fix: 'add marcus.ortega@fda.hhs.gov to Cc',
+  };
+}
+
+/** Returns a warning about a recipient outside the sponsor's domains (SOPP 8119 VI.C.2). */
+export function sponsorDomainFinding(): FindingDto {
+  return {
+    rule: 'sponsor-domain',
+    severity: 'warning',
+    section: 'VI.C.2',
+    value: 'priya@acmebio-mail.example',
+    message: 'priya@acmebio-mail.example is not at a domain on file for the sponsor of STN 125742/0',
+    fix: 'check the address against the sponsor\'s domains: acmebio.example',
+  };
+}
+
+export function draftCheck(findings: FindingDto[] = []): DraftCheckDto {
+  const blocking = findings.filter((f) => f.severity === 'blocking').length;
+  return { findings, blocking, warnings: findings.length - blocking, invalidAddresses: [] };
+}
+
+/** Returns the reply to the rpm-missing message from the include-rpm template, clean as drafted. */
+export function reply(messageId: number, overrides: Partial<ReplyDto> = {}): ReplyDto {
+  return {
+    messageId,
+    templates: [
+      {
+        name: 'include-rpm',
+        version: 2,
+        section: 'VI.C.6',
+        description: 'Remind the sponsor to include the RPM on all emails about the submission.',
+        origin: 'built-in',
+      },
+      {
+        name: 'secure-email-setup',
+        version: 1,
+        section: 'VI.C.3',
+        description: 'Send the Appendix A instructions for setting up secure email.',
+        origin: 'built-in',
+      },
+    ],
+    suggested: ['include-rpm'],
+    disposition: 'accept',
+    dispositionSection: 'VII.A.3',
+    openQuestions: [],
+    exceptions: [
+      { value: 'individual-patient-ind', section: 'V.A.1.a.i', label: 'requests for individual patient INDs' },
+      { value: 'general-information', section: 'V.A.1.a.iv', label: 'responses to requests for general information' },
+    ],
+    draft: {
+      template: 'include-rpm',
+      from: 'Dana Whitfield <dana.whitfield@fda.hhs.gov>',
+      stn: 'STN 125742/0',
+      edit: {
+        to: 'Priya Raman <priya.raman@acmebio.example>',
+        cc: 'Marcus Ortega <marcus.ortega@fda.hhs.gov>',
+        subject: 'STN 125742/0 - Please include the Regulatory Project Manager: Updated stability data',
+        body: 'Dear Priya Raman,\n\nPlease include Marcus Ortega on all future emails.\n',
+        exception: null,
+        communication: 'email',
+      },
+      check: draftCheck(),
+    },
+    ...overrides,
+  };
+}
+
 /** A signer whose signature is intact and trusted, with revocation not checked. */
 export function signer(overrides: Partial<SignerDto> = {}): SignerDto {
   return {
@@ -183,5 +269,18 @@ export function signer(overrides: Partial<SignerDto> = {}): SignerDto {
     algorithm: 'rsa-pkcs1v15 with sha256',
     reasons: [],
     ...overrides,
+  };
+}
+
+export function recordCopy(id: number): RecordCopyDto {
+  return {
+    id,
+    path: '/home/dana/reply-STN-125742-0.eml',
+    sha256: 'a3f1'.repeat(16),
+    size: 1834,
+    communicationType: 'email',
+    exception: null,
+    warnings: [],
+    createdAt: '2025-03-11T15:00:00Z',
   };
 }

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { deletedMessage, message, smimeResult } from '../test/fixtures';
+import { deletedMessage, message, reply, smimeResult } from '../test/fixtures';
 import { seriousViolations } from '../test/axe';
 
 const backend = vi.hoisted(() => ({
@@ -9,6 +9,8 @@ const backend = vi.hoisted(() => ({
   messageTasks: vi.fn(),
   messageAudit: vi.fn(),
   messageSmime: vi.fn(),
+  openReply: vi.fn(),
+  checkReply: vi.fn(),
 }));
 vi.mock('../lib/ipc/client', () => ({ backend }));
 
@@ -35,6 +37,44 @@ describe('MessageView', () => {
     expect(screen.queryByTestId('deleted-notice')).not.toBeInTheDocument();
   });
 
+  it('opens the draft editor beside the message', async () => {
+    backend.getMessage.mockResolvedValue(message(1));
+    backend.openReply.mockResolvedValue(reply(1));
+    render(MessageView, { messageId: 1, tab: 'message', refresh: 0, onchanged: () => {} });
+    const draftButton = await screen.findByRole('button', { name: 'Draft reply' });
+    expect(draftButton).toHaveAttribute('aria-expanded', 'false');
+
+    await userEvent.click(draftButton);
+
+    expect(await screen.findByRole('complementary', { name: 'Draft reply' })).toBeInTheDocument();
+    expect(draftButton).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('STN 125742/0 amendment');
+    expect(screen.getByText('Please find the amendment attached.')).toBeVisible();
+    expect(backend.openReply).toHaveBeenCalledWith(1, null);
+  });
+
+  it('closes the draft editor and returns focus', async () => {
+    backend.getMessage.mockResolvedValue(message(1));
+    backend.openReply.mockResolvedValue(reply(1));
+    render(MessageView, { messageId: 1, tab: 'message', refresh: 0, onchanged: () => {} });
+    await userEvent.click(await screen.findByRole('button', { name: 'Draft reply' }));
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Close draft' }));
+
+    expect(screen.queryByRole('complementary', { name: 'Draft reply' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Draft reply' })).toHaveFocus();
+  });
+
+  it('has no serious accessibility violations while drafting', async () => {
+    backend.getMessage.mockResolvedValue(message(1));
+    backend.openReply.mockResolvedValue(reply(1));
+    const { container } = render(MessageView, { messageId: 1, tab: 'message', refresh: 0, onchanged: () => {} });
+    await userEvent.click(await screen.findByRole('button', { name: 'Draft reply' }));
+    await screen.findByLabelText('To');
+
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+
   it('shows who deleted a message and no content', async () => {
     backend.getMessage.mockResolvedValue(deletedMessage(9));
     render(MessageView, { messageId: 9, tab: 'message', refresh: 0, onchanged: () => {} });
@@ -46,6 +86,7 @@ describe('MessageView', () => {
     expect(screen.queryByText('From')).not.toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Body' })).not.toBeInTheDocument();
     expect(screen.queryByRole('tab', { name: 'Decision' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Draft reply' })).not.toBeInTheDocument();
   });
 
   it('opens the audit trail of a deleted message', async () => {

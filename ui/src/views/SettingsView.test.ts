@@ -20,6 +20,7 @@ function settings(overrides: Partial<SettingsDto> = {}): SettingsDto {
   return {
     reviewerName: 'Dana Whitfield',
     reviewerEmail: 'dana.whitfield@fda.hhs.gov',
+    officialDomains: ['fda.hhs.gov'],
     alertEarlyWarning: true,
     alertLeadMinutes: [120],
     alertOverdue: true,
@@ -60,6 +61,23 @@ describe('SettingsView', () => {
     await waitFor(() => expect(backend.saveSettings).toHaveBeenCalledTimes(1));
     expect(backend.saveSettings).toHaveBeenCalledWith(settings({ deadlinePolicy: 'elapsed' }));
     expect(await screen.findByRole('status')).toHaveTextContent('Settings saved.');
+  });
+
+  it('saves the reviewer identity and official domains', async () => {
+    render(SettingsView);
+    const domains = await screen.findByLabelText('Official email domains (comma-separated)');
+    expect(domains).toHaveValue('fda.hhs.gov');
+    expect(screen.getByLabelText('Email')).toHaveValue('dana.whitfield@fda.hhs.gov');
+
+    await userEvent.clear(screen.getByLabelText('Email'));
+    await userEvent.type(screen.getByLabelText('Email'), 'dana.w@fda.gov');
+    await userEvent.type(domains, ', fda.gov');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() => expect(backend.saveSettings).toHaveBeenCalledTimes(1));
+    expect(backend.saveSettings).toHaveBeenCalledWith(
+      settings({ reviewerEmail: 'dana.w@fda.gov', officialDomains: ['fda.hhs.gov', 'fda.gov'] }),
+    );
   });
 
   it('shows why a save failed', async () => {

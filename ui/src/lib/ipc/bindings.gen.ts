@@ -41,6 +41,18 @@ export const commands = {
 	previewDecision: (messageId: number, answers: AnswerDto[]) => typedError<DecisionDto, IpcError>(__TAURI_INVOKE("preview_decision", { messageId, answers })),
 	/**  Saves the decision for message `message_id` with `answers`, and returns its open tasks. */
 	saveDecision: (messageId: number, answers: AnswerDto[]) => typedError<TaskDto[], IpcError>(__TAURI_INVOKE("save_decision", { messageId, answers })),
+	/**
+	 *  Opens a reply to message `message_id` with `template`, or without it with the one
+	 *  template that replies to the message's decision.
+	 */
+	openReply: (messageId: number, template: string | null) => typedError<ReplyDto, IpcError>(__TAURI_INVOKE("open_reply", { messageId, template })),
+	/**  Returns the findings of the reply to `message_id` from `template` with `edit` applied. */
+	checkReply: (messageId: number, template: string, edit: DraftEditDto) => typedError<DraftCheckDto, IpcError>(__TAURI_INVOKE("check_reply", { messageId, template, edit })),
+	/**
+	 *  Exports the reply to `message_id` from `template` with `edit` applied to `path`, a new
+	 *  file the reviewer chose in a save dialog, and keeps it as the record copy.
+	 */
+	exportReply: (messageId: number, template: string, edit: DraftEditDto, path: string) => typedError<RecordCopyDto, IpcError>(__TAURI_INVOKE("export_reply", { messageId, template, edit, path })),
 	/**  Returns the open tasks, or all tasks with `include_closed`, by due time. */
 	listTasks: (includeClosed: boolean) => typedError<TaskDto[], IpcError>(__TAURI_INVOKE("list_tasks", { includeClosed })),
 	/**  Returns the tasks of message `message_id`, by due time. */
@@ -200,6 +212,13 @@ export type ClosureDto = {
 	user: boolean,
 };
 
+/**  The communication type entered in the regulatory system (SOPP 8119 VII.B.2). */
+export type CommunicationDto = 
+/**  Entered as an email. */
+"email" | 
+/**  Entered as a telecon, because the content would normally be discussed by phone. */
+"telecon";
+
 /**  The rule that turns "within one business day" into a due time. */
 export type DeadlinePolicyDto = 
 /**  4:30 PM Eastern Time on the first business day after the day of receipt. */
@@ -263,6 +282,48 @@ export type DirectoryEntryDto = {
 	rpmEmail: string,
 };
 
+/**  The findings of a draft with the reviewer's edits. */
+export type DraftCheckDto = {
+	/**  The findings, in the order the checks run. */
+	findings: FindingDto[],
+	/**  How many findings block the export. */
+	blocking: number,
+	/**  How many findings are warnings. */
+	warnings: number,
+	/**  The recipient entries that are not addresses; the export is refused while any remain. */
+	invalidAddresses: InvalidAddressDto[],
+};
+
+/**  A draft rendered from a template for a stored message. */
+export type DraftDto = {
+	/**  The name of the template it was rendered from. */
+	template: string,
+	/**  The sender, from the reviewer's settings (SOPP 8119 V.C.2); empty when not set. */
+	from: string,
+	/**  The submission the draft is about (`STN 125742/0`), or none. */
+	stn: string | null,
+	/**  The editable fields as rendered. */
+	edit: DraftEditDto,
+	/**  The findings as rendered. */
+	check: DraftCheckDto,
+};
+
+/**  The fields of a draft the reviewer edits. */
+export type DraftEditDto = {
+	/**  The To recipients, comma-separated. */
+	to: string,
+	/**  The Cc recipients, comma-separated. */
+	cc: string,
+	/**  The subject. */
+	subject: string,
+	/**  The plain-text body. */
+	body: string,
+	/**  The V.A.1.a exception recorded, or none. */
+	exception: ExceptionDto | null,
+	/**  The communication type. */
+	communication: CommunicationDto,
+};
+
 /**  The queue's due-time filter. */
 export type DueFilterDto = 
 /**  Every message. */
@@ -286,6 +347,45 @@ export type ErrorCode =
 "io" | 
 /**  Anything else; the log has the full cause. */
 "internal";
+
+/**  An exception the reviewer may record, with its section and what it covers. */
+export type ExceptionChoiceDto = {
+	/**  The exception. */
+	value: ExceptionDto,
+	/**  The SOPP section (`V.A.1.a.iv`). */
+	section: string,
+	/**  The communications it covers, in the SOPP's words. */
+	label: string,
+};
+
+/**  A V.A.1.a exception to secure email. */
+export type ExceptionDto = 
+/**  V.A.1.a.i: individual patient INDs under expanded access. */
+"individual-patient-ind" | 
+/**  V.A.1.a.ii: compassionate use IDEs. */
+"compassionate-use-ide" | 
+/**  V.A.1.a.iii: EUAs and pre-EUAs. */
+"eua" | 
+/**  V.A.1.a.iv: responses to requests for general information. */
+"general-information" | 
+/**  V.A.1.a.v: emergency alternative procedures or exemptions under 21 CFR 640.120. */
+"cfr-640-120";
+
+/**  One problem found in a draft. */
+export type FindingDto = {
+	/**  The rule (`rpm-cc`). */
+	rule: string,
+	/**  Whether it blocks the export. */
+	severity: SeverityDto,
+	/**  The SOPP 8119 section the rule applies (`VII.B.1`). */
+	section: string,
+	/**  The offending value. */
+	value: string,
+	/**  The problem, in a sentence. */
+	message: string,
+	/**  The action that resolves it. */
+	fix: string,
+};
 
 /**  An Appendix A finding about the sender's setup (SOPP 8119 Appendix A). */
 export type HealthDto = {
@@ -417,6 +517,16 @@ export type InnerKindDto =
 "decrypted" | 
 /**  The content carried inside an opaque signature. */
 "signed";
+
+/**  A recipient entry that is not an email address. */
+export type InvalidAddressDto = {
+	/**  The field: `to` or `cc`. */
+	field: string,
+	/**  The entry as typed. */
+	value: string,
+	/**  The problem and the form an address takes. */
+	message: string,
+};
 
 /**  A failed command: a code for the UI to branch on and a message to show. */
 export type IpcError = {
@@ -596,6 +706,26 @@ export type RecheckDto = {
 	kept: number[],
 };
 
+/**  The record copy of an exported draft. */
+export type RecordCopyDto = {
+	/**  The record copy id. */
+	id: number,
+	/**  The file written. */
+	path: string,
+	/**  SHA-256 of the exported bytes, hex. */
+	sha256: string,
+	/**  The size of the exported bytes. */
+	size: number,
+	/**  The communication type (SOPP 8119 VII.B.2). */
+	communicationType: string,
+	/**  The V.A.1.a exception recorded with it, or none. */
+	exception: string | null,
+	/**  The rules of the warnings it was exported with. */
+	warnings: string[],
+	/**  When, RFC 3339 UTC. */
+	createdAt: string,
+};
+
 /**  The contact an emergency-use request is redirected to. */
 export type RedirectDto = {
 	/**  Name. */
@@ -606,6 +736,26 @@ export type RedirectDto = {
 	email: string | null,
 	/**  When this contact applies. */
 	when: string,
+};
+
+/**  A reply opened for a stored message. */
+export type ReplyDto = {
+	/**  The message replied to. */
+	messageId: number,
+	/**  The templates to choose from. */
+	templates: TemplateDto[],
+	/**  The names of the templates that reply to the decision. */
+	suggested: string[],
+	/**  The decision's disposition (`accept`). */
+	disposition: string,
+	/**  The SOPP section of the disposition. */
+	dispositionSection: string,
+	/**  The questions whose answers are still inferred; the decision rests on them. */
+	openQuestions: string[],
+	/**  The exceptions the reviewer may record. */
+	exceptions: ExceptionChoiceDto[],
+	/**  The draft of the chosen template, or none when the reviewer must choose one. */
+	draft: DraftDto | null,
 };
 
 /**  A decision the reviewer can record when completing a task. */
@@ -635,10 +785,21 @@ why: string };
 
 /**  The reviewer's settings. */
 export type SettingsDto = {
-	/**  The reviewer's name, recorded in decisions and the audit trail. */
+	/**
+	 *  The reviewer's name, shown in From and the signature of drafts. It is the core's
+	 *  `reviewer-name` setting, which the command-line tool reads too.
+	 */
 	reviewerName: string,
-	/**  The reviewer's email address. */
+	/**
+	 *  The reviewer's official email address: From of drafts (SOPP 8119 V.C.2) and the user
+	 *  recorded in the audit trail. It is the core's `reviewer-email` setting.
+	 */
 	reviewerEmail: string,
+	/**
+	 *  The official FDA email domains that From must be at (SOPP 8119 V.C.2), the core's
+	 *  `official-domains` setting.
+	 */
+	officialDomains: string[],
 	/**  Alert at the calendar's early-warning mark. */
 	alertEarlyWarning: boolean,
 	/**  Alert this many business minutes before each due time. */
@@ -651,6 +812,13 @@ export type SettingsDto = {
 	 */
 	deadlinePolicy: DeadlinePolicyDto,
 };
+
+/**  Whether a finding stops the export. */
+export type SeverityDto = 
+/**  The draft cannot be exported until it is fixed. */
+"blocking" | 
+/**  The reviewer should look again; the draft can be exported. */
+"warning";
 
 /**  The verification result of one signer. */
 export type SignerDto = {
@@ -831,6 +999,20 @@ export type TaskOutcomeDto = {
 	dueAtEt: string | null,
 	/**  The calendar's reasoning for the due time. */
 	explanation: string[],
+};
+
+/**  A template the reviewer may choose. */
+export type TemplateDto = {
+	/**  The name (`include-rpm`). */
+	name: string,
+	/**  The version. */
+	version: number,
+	/**  The SOPP section the reply serves. */
+	section: string,
+	/**  The purpose of the reply. */
+	description: string,
+	/**  `built-in` or the file it was loaded from. */
+	origin: string,
 };
 
 /**  The result of adding a trust file. */

@@ -8,7 +8,10 @@ import type {
   ClosureDto,
   DecisionDto,
   DirectoryEntryDto,
+  DraftCheckDto,
+  DraftEditDto,
   ErrorCode,
+  FindingDto,
   ImportProgressDto,
   ImportReportDto,
   ImportStatusDto,
@@ -21,6 +24,8 @@ import type {
   QueueRowDto,
   ReasonDto,
   RecheckDto,
+  RecordCopyDto,
+  ReplyDto,
   RevocationDto,
   SettingsDto,
   SignerDto,
@@ -40,7 +45,10 @@ export type {
   ClosureDto,
   DecisionDto,
   DirectoryEntryDto,
+  DraftCheckDto,
+  DraftEditDto,
   ErrorCode,
+  FindingDto,
   ImportProgressDto,
   ImportReportDto,
   ImportStatusDto,
@@ -52,6 +60,8 @@ export type {
   QueueRowDto,
   ReasonDto,
   RecheckDto,
+  RecordCopyDto,
+  ReplyDto,
   RevocationDto,
   SettingsDto,
   SignerDto,
@@ -95,6 +105,12 @@ export const backend = {
     unwrap(commands.previewDecision(messageId, answers)),
   saveDecision: (messageId: number, answers: AnswerDto[]) =>
     unwrap(commands.saveDecision(messageId, answers)),
+  openReply: (messageId: number, template: string | null) =>
+    unwrap(commands.openReply(messageId, template)),
+  checkReply: (messageId: number, template: string, edit: DraftEditDto) =>
+    unwrap(commands.checkReply(messageId, template, edit)),
+  exportReply: (messageId: number, template: string, edit: DraftEditDto, path: string) =>
+    unwrap(commands.exportReply(messageId, template, edit, path)),
   listTasks: (includeClosed: boolean) => unwrap(commands.listTasks(includeClosed)),
   messageTasks: (messageId: number) => unwrap(commands.messageTasks(messageId)),
   completeTask: (taskId: number, note: string | null, resolution: string | null = null) =>
@@ -171,6 +187,16 @@ export const backend = {
     ]),
   chooseSavePath: (defaultName: string): Promise<string | null> =>
     save({ defaultPath: defaultName, title: 'Save attachment as' }),
+  /** Asks where to export a draft; adds `.eml` when the chosen name lacks it. */
+  chooseDraftPath: async (defaultName: string): Promise<string | null> => {
+    const chosen = await save({
+      defaultPath: defaultName,
+      title: 'Export the draft as',
+      filters: [{ name: 'Email message', extensions: ['eml'] }],
+    });
+    if (chosen === null) return null;
+    return chosen.toLowerCase().endsWith('.eml') ? chosen : `${chosen}.eml`;
+  },
 };
 
 async function chooseOne(
