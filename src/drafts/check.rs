@@ -294,7 +294,7 @@ fn check_from(draft: &Draft, context: &CheckContext, findings: &mut Vec<Finding>
             "V.C.2",
             "",
             "the draft has no From address".to_owned(),
-            "set your official address with `regmail settings set reviewer-email ADDRESS`, or give it with --from".to_owned(),
+            "set your official address under Settings (`regmail settings set reviewer-email ADDRESS` on the command line, or --from for one draft)".to_owned(),
         )),
         Some(from) if !is_official(&from.address, &context.settings) => findings.push(finding(
             Rule::OfficialFrom,
@@ -334,7 +334,7 @@ fn check_secure_email(draft: &Draft, context: &CheckContext, findings: &mut Vec<
                 "Appendix A",
                 address.clone(),
                 format!("{address} is at the ISP domain {isp}, which cannot be secured"),
-                format!("{alternatives}, or ask the recipient for an address at their organization's own domain; if the communication is a V.A.1.a exception, record it with --exception"),
+                format!("{alternatives}, or ask the recipient for an address at their organization's own domain; if the communication is a V.A.1.a exception, record that exception for the draft (--exception on the command line)"),
             ));
             continue;
         }
@@ -357,7 +357,7 @@ fn check_secure_email(draft: &Draft, context: &CheckContext, findings: &mut Vec<
             "V.A.1",
             address.clone(),
             message,
-            format!("{alternatives}, and send the Appendix A instructions for setting up secure email (template secure-email-setup); record a verified partner with `regmail partners import`; if the communication is a V.A.1.a exception, record it with --exception"),
+            format!("{alternatives}, and send the Appendix A instructions for setting up secure email (template secure-email-setup); record a verified partner with `regmail partners import`; if the communication is a V.A.1.a exception, record that exception for the draft (--exception on the command line)"),
         ));
     }
 }
@@ -469,7 +469,7 @@ fn check_subject(
                     identifier.value
                 ),
                 format!(
-                    "if the reply pertains to {0}, put {0} in the subject; if it is general information, record the exception with --exception general-information",
+                    "if the reply pertains to {0}, put {0} in the subject; if it is general information, record the general-information exception for the draft (--exception general-information on the command line)",
                     identifier.value
                 ),
             ));
