@@ -429,7 +429,11 @@ fn print_report(out: &mut impl Write, report: &SmimeReport) -> anyhow::Result<()
                     "layer {}: encrypted ({}, {}), {}",
                     index + 1,
                     encrypted.kind,
-                    encrypted.content_algorithm,
+                    if encrypted.content_algorithm.is_empty() {
+                        "algorithm unknown"
+                    } else {
+                        &encrypted.content_algorithm
+                    },
                     if encrypted.decrypted {
                         "decrypted"
                     } else {

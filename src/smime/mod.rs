@@ -230,13 +230,25 @@ fn pkcs7_mime_layer(
     context: &verify::VerifyContext<'_>,
     keys: &[KeyPair],
 ) -> (Layer, Option<Vec<u8>>) {
-    let malformed = |text: String| {
-        Layer::Signed(SignedLayer {
+    // A body that cannot be read is reported as the kind of layer it claims to be: a
+    // damaged encrypted message is unreadable (SOPP 8119 VII.A.1), not a broken signature.
+    let claimed = claimed_encryption(entity);
+    let malformed = |text: String| match claimed {
+        Some(kind) => Layer::Encrypted(EncryptedLayer {
+            kind: kind.to_owned(),
+            content_algorithm: String::new(),
+            recipients: Vec::new(),
+            decrypted: false,
+            opened_with: None,
+            reasons: vec![Reason::new(ReasonCode::Malformed, text)],
+            health: Vec::new(),
+        }),
+        None => Layer::Signed(SignedLayer {
             form: SignedForm::Opaque,
             signers: Vec::new(),
             reasons: vec![Reason::new(ReasonCode::Malformed, text)],
             notes: Vec::new(),
-        })
+        }),
     };
     let der = match read_cms(&entity.decoded_body()) {
         Ok(der) => der,
@@ -297,6 +309,43 @@ fn pkcs7_mime_layer(
         ));
     }
     (Layer::Signed(layer), parts.econtent)
+}
+
+/// DER of the OIDs of EnvelopedData (RFC 5652 §6) and AuthEnvelopedData (RFC 5083).
+const ENVELOPED_OID_DER: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03,
+];
+const AUTH_ENVELOPED_OID_DER: &[u8] = &[
+    0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x17,
+];
+
+/// Returns `enveloped-data` or `auth-enveloped-data` when `entity` claims to be encrypted,
+/// by its `smime-type` parameter or by the content type at the start of its CMS body.
+fn claimed_encryption(entity: &Entity<'_>) -> Option<&'static str> {
+    let smime_type = entity
+        .content_type_param("smime-type")
+        .map(|t| t.to_ascii_lowercase());
+    match smime_type.as_deref() {
+        Some("enveloped-data") => return Some("enveloped-data"),
+        Some("authenveloped-data" | "auth-enveloped-data") => return Some("auth-enveloped-data"),
+        _ => {}
+    }
+    let body = entity.decoded_body();
+    let binary = if body.first() == Some(&0x30) {
+        body
+    } else {
+        mime::decode_base64(body.trim_ascii())?
+    };
+    // The content type OID follows the outer SEQUENCE header, within the first 8 bytes.
+    let head = &binary[..binary.len().min(8 + AUTH_ENVELOPED_OID_DER.len())];
+    let contains = |oid: &[u8]| head.windows(oid.len()).any(|w| w == oid);
+    if contains(ENVELOPED_OID_DER) {
+        Some("enveloped-data")
+    } else if contains(AUTH_ENVELOPED_OID_DER) {
+        Some("auth-enveloped-data")
+    } else {
+        None
+    }
 }
 
 /// Normalizes a CMS body to DER. Bodies sent as base64 without a transfer encoding
@@ -410,4 +459,66 @@ pub fn is_smime(message: &[u8]) -> bool {
         mime::protection(&entity),
         Protection::None | Protection::Message
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds an S/MIME message whose body is `body`, sent as binary, with the given smime-type.
+    fn message(smime_type: &str, body: &[u8]) -> Vec<u8> {
+        let mut message = format!(
+            "From: a@example.com\r\nContent-Type: application/pkcs7-mime; smime-type={smime_type}; name=smime.p7m\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+        )
+        .into_bytes();
+        message.extend_from_slice(body);
+        message
+    }
+
+    fn verdict_of(message: &[u8]) -> SmimeReport {
+        let trust = TrustStore::default();
+        let options = Options {
+            trust: &trust,
+            keys: &[],
+            at: Timestamp::now(),
+        };
+        process(message, &options).report
+    }
+
+    #[test]
+    fn damaged_encrypted_body_is_unreadable() {
+        // A ContentInfo header, the EnvelopedData OID, then a length field that cannot be.
+        let mut damaged = vec![0x30, 0x82, 0x09, 0x6f];
+        damaged.extend_from_slice(ENVELOPED_OID_DER);
+        damaged.extend_from_slice(&[0xa0, 0x89, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+        let cases: [(&str, &[u8], Verdict, bool); 4] = [
+            ("enveloped-data", &damaged, Verdict::Unreadable, true),
+            ("signed-data", &damaged, Verdict::Unreadable, true),
+            (
+                "enveloped-data",
+                b"not CMS at all",
+                Verdict::Unreadable,
+                true,
+            ),
+            ("signed-data", b"not CMS at all", Verdict::Broken, false),
+        ];
+        for (smime_type, body, verdict, encrypted) in cases {
+            let report = verdict_of(&message(smime_type, body));
+            assert_eq!(report.verdict, verdict, "{smime_type}: verdict");
+            assert_eq!(report.encrypted, encrypted, "{smime_type}: encrypted");
+            let codes: Vec<ReasonCode> = report
+                .layers
+                .iter()
+                .flat_map(|layer| match layer {
+                    Layer::Signed(signed) => signed.reasons.iter(),
+                    Layer::Encrypted(encrypted) => encrypted.reasons.iter(),
+                })
+                .map(|reason| reason.code)
+                .collect();
+            assert!(
+                codes.contains(&ReasonCode::Malformed),
+                "{smime_type}: malformed reason in {codes:?}"
+            );
+        }
+    }
 }

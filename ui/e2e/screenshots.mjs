@@ -112,6 +112,23 @@ try {
   await session.waitForText('[data-testid="disposition"]', 'Accept');
   await screenshot(session, 'decision');
 
+  await session.click('#tab-message');
+  await session.click('#draft-reply');
+  await session.find('#draft-template');
+  await session.waitForContent('[data-testid="export-reason"]', 'finding');
+  await screenshot(session, 'draft');
+  await session.click('#draft-reply');
+
+  await session.click('nav li:nth-child(1) button');
+  await session.clearByKeys('#queue-search');
+  await session.type('#queue-search', 'BP250001 confidential supplier');
+  await session.waitForContent('.queue-row[aria-posinset="1"]', 'BP250001');
+  await session.click('.queue-row[aria-posinset="1"]');
+  await session.waitForText('#message-subject', 'BP250001');
+  await session.find('[data-testid="smime-badge"]');
+  await session.click('.smime-details summary');
+  await screenshot(session, 'smime');
+
   await session.click('nav li:nth-child(3) button');
   await session.waitForText('#tasks-title', 'Tasks');
   await session.find('.task select');

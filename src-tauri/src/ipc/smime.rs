@@ -276,7 +276,9 @@ impl From<StoredSmime> for SmimeDto {
                 Layer::Encrypted(encrypted) => {
                     reasons.extend(encrypted.reasons.iter().map(ReasonDto::from));
                     if encryption_algorithm.is_none() {
-                        encryption_algorithm = Some(encrypted.content_algorithm.clone());
+                        // Empty when the algorithm could not be read from a damaged body.
+                        encryption_algorithm = Some(encrypted.content_algorithm.clone())
+                            .filter(|algorithm| !algorithm.is_empty());
                         opened_with.clone_from(&encrypted.opened_with);
                     }
                 }

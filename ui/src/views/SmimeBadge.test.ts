@@ -53,6 +53,24 @@ const cases: Case[] = [
     summary: 'unreadable for triage (SOPP 8119 VII.A.1)',
   },
   {
+    name: 'unreadable because damaged',
+    smime: smimeResult({
+      verdict: 'unreadable',
+      signed: false,
+      signers: [],
+      encrypted: true,
+      reasons: [
+        {
+          code: 'malformed',
+          text: 'the CMS encoding is invalid: invalid BER at byte 22: length longer than 4 bytes',
+          fix: 'ask the sender to send the message again; keep the original as received',
+        },
+      ],
+    }),
+    badges: ['✗ Encrypted and unreadable (damaged)'],
+    summary: 'The encrypted message is damaged',
+  },
+  {
     name: 'decrypted',
     smime: smimeResult({ verdict: 'encrypted-only', signed: false, signers: [], encrypted: true, decrypted: true }),
     badges: ['🔓 Decrypted'],

@@ -37,11 +37,11 @@ function verdictBadge(smime: SmimeDto): Badge {
       return { symbol: '✗', label: 'Signature broken', tone: 'bad' };
     case 'unreadable': {
       const noKey = smime.reasons.some((r) => r.code === 'no-matching-recipient');
-      return {
-        symbol: '✗',
-        label: noKey ? 'Encrypted and unreadable (no key fits)' : 'Encrypted and unreadable',
-        tone: 'bad',
-      };
+      const damaged = smime.reasons.some((r) => r.code === 'malformed');
+      let label = 'Encrypted and unreadable';
+      if (noKey) label = 'Encrypted and unreadable (no key fits)';
+      else if (damaged) label = 'Encrypted and unreadable (damaged)';
+      return { symbol: '✗', label, tone: 'bad' };
     }
     case 'encrypted-only':
       return { symbol: '🔓', label: 'Decrypted', tone: 'info' };
@@ -62,6 +62,9 @@ export function verdictSummary(smime: SmimeDto): string {
     case 'broken':
       return 'The message was changed after signing, or its signature is malformed. Do not rely on it.';
     case 'unreadable':
+      if (smime.reasons.some((r) => r.code === 'malformed')) {
+        return 'The encrypted message is damaged, so no key can open it and it is unreadable for triage (SOPP 8119 VII.A.1).';
+      }
       return 'No unlocked key opens this message, so it is unreadable for triage (SOPP 8119 VII.A.1).';
     case 'encrypted-only':
       return 'The message was encrypted to you and is decrypted with your key. It is not signed.';
