@@ -797,7 +797,7 @@ fn check_other_applications(
             identifier.value.clone(),
             message,
             format!(
-                "remove it unless it is pertinent: a related precursor such as a pre-IND or master file (--related \"{}\"), a trans-BLA (--trans-bla) or a bundled submission (--bundled)",
+                "remove it unless it is pertinent: mark it as a related precursor such as a pre-IND or master file, or mark the draft as trans-BLA or bundled (--related \"{}\", --trans-bla or --bundled on the command line)",
                 identifier.value
             ),
         ));

@@ -1,5 +1,6 @@
 //! The reviewer's edits of a drafted reply as an editor sends them: the recipients as
-//! text, the subject, the body, the V.A.1.a exception and the communication type.
+//! text, the subject, the body, the V.A.1.a exception, the communication type, and the
+//! V.C.7 marks that let a draft name other applications.
 //!
 //! Applying an edit is pure, like [`check()`](super::check()), so an editor can apply and
 //! check on every change. Recipient lists are parsed leniently while the reviewer types:
@@ -11,7 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::settings::is_address;
-use super::{CommunicationType, Draft, Exception};
+use super::{CommunicationType, Draft, Exception, Marks};
 use crate::sopp::facts::Mailbox;
 
 /// The fields of a draft that the reviewer edits.
@@ -29,6 +30,16 @@ pub struct DraftEdit {
     pub exception: Option<Exception>,
     /// The communication type entered in the regulatory system (SOPP 8119 VII.B.2).
     pub communication: CommunicationType,
+    /// The draft concerns a trans-BLA communication, so other BLAs may be named (V.C.7).
+    #[serde(default)]
+    pub trans_bla: bool,
+    /// The draft concerns a bundled submission, so the bundled ones may be named (V.C.7).
+    #[serde(default)]
+    pub bundled: bool,
+    /// Related precursor submissions the draft may name (pre-IND, master file), comma- or
+    /// semicolon-separated (`IND 12345, MF 1234`).
+    #[serde(default)]
+    pub related: String,
 }
 
 /// The recipient field an invalid entry was typed in.
@@ -81,6 +92,9 @@ impl DraftEdit {
             body: draft.body.clone(),
             exception: draft.exception,
             communication: draft.communication,
+            trans_bla: draft.marks.trans_bla,
+            bundled: draft.marks.bundled,
+            related: draft.marks.related.join(", "),
         }
     }
 
@@ -96,6 +110,17 @@ impl DraftEdit {
         draft.body = self.body.clone();
         draft.exception = self.exception;
         draft.communication = self.communication;
+        draft.marks = Marks {
+            trans_bla: self.trans_bla,
+            bundled: self.bundled,
+            related: self
+                .related
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
         invalid
     }
 }
@@ -278,6 +303,9 @@ mod tests {
             body: "Body".into(),
             exception: None,
             communication: CommunicationType::Telecon,
+            trans_bla: true,
+            bundled: false,
+            related: " IND 12345;MF 1234, ,".into(),
         };
         let invalid = edit.apply(&mut draft);
         assert_eq!(invalid.len(), 1);
@@ -285,5 +313,9 @@ mod tests {
         assert_eq!(draft.cc, [Mailbox::address("marcus.ortega@fda.hhs.gov")]);
         assert_eq!(draft.subject, "STN 125742/0 - Potency data");
         assert_eq!(draft.communication, CommunicationType::Telecon);
+        assert!(draft.marks.trans_bla, "trans-BLA mark");
+        assert!(!draft.marks.bundled, "bundled mark");
+        assert_eq!(draft.marks.related, ["IND 12345", "MF 1234"]);
+        assert_eq!(DraftEdit::of(&draft).related, "IND 12345, MF 1234");
     }
 }

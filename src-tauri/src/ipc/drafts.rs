@@ -145,6 +145,12 @@ pub struct DraftEditDto {
     pub exception: Option<ExceptionDto>,
     /// The communication type.
     pub communication: CommunicationDto,
+    /// The draft concerns a trans-BLA communication (SOPP 8119 V.C.7).
+    pub trans_bla: bool,
+    /// The draft concerns a bundled submission (SOPP 8119 V.C.7).
+    pub bundled: bool,
+    /// Related precursor submissions the draft may name, comma-separated.
+    pub related: String,
 }
 
 impl From<DraftEdit> for DraftEditDto {
@@ -156,6 +162,9 @@ impl From<DraftEdit> for DraftEditDto {
             body: edit.body,
             exception: edit.exception.map(ExceptionDto::from),
             communication: edit.communication.into(),
+            trans_bla: edit.trans_bla,
+            bundled: edit.bundled,
+            related: edit.related,
         }
     }
 }
@@ -169,6 +178,9 @@ impl From<DraftEditDto> for DraftEdit {
             body: edit.body,
             exception: edit.exception.map(Exception::from),
             communication: edit.communication.into(),
+            trans_bla: edit.trans_bla,
+            bundled: edit.bundled,
+            related: edit.related,
         }
     }
 }

@@ -154,6 +154,24 @@ describe('DraftEditor', () => {
     expect(edit.exception).toBe('general-information');
   });
 
+  it('marks the other applications the reply may name', async () => {
+    renderEditor();
+    const transBla = await screen.findByLabelText('Trans-BLA communication');
+    const related = screen.getByLabelText('Related precursor submissions');
+
+    await userEvent.click(transBla);
+    await userEvent.type(related, 'IND 12345');
+
+    await waitFor(() => {
+      const edit = backend.checkReply.mock.lastCall?.[2] as DraftEditDto | undefined;
+      expect(edit?.related).toBe('IND 12345');
+    });
+    const edit = backend.checkReply.mock.lastCall?.[2] as DraftEditDto;
+    expect(edit.transBla).toBe(true);
+    expect(edit.bundled).toBe(false);
+    expect(screen.getByRole('group', { name: 'Other applications the reply may name (SOPP 8119 V.C.7)' })).toBeInTheDocument();
+  });
+
   it('drafts again from another template', async () => {
     renderEditor();
     const select = await screen.findByLabelText('Template');

@@ -322,6 +322,12 @@ export type DraftEditDto = {
 	exception: ExceptionDto | null,
 	/**  The communication type. */
 	communication: CommunicationDto,
+	/**  The draft concerns a trans-BLA communication (SOPP 8119 V.C.7). */
+	transBla: boolean,
+	/**  The draft concerns a bundled submission (SOPP 8119 V.C.7). */
+	bundled: boolean,
+	/**  Related precursor submissions the draft may name, comma-separated. */
+	related: string,
 };
 
 /**  The queue's due-time filter. */
