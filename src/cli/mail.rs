@@ -9,7 +9,10 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use regmail::import::{self, ImportOptions, ImportReport};
 use regmail::mailbox::MboxVariant;
-use regmail::store::{DeletionState, MessageDeletion, MessageRow, Store, StoredMessage};
+use regmail::smime::{Layer, Reason, SmimeReport, Verdict};
+use regmail::store::{
+    DeletionState, MessageDeletion, MessageRow, Store, StoredMessage, StoredSmime,
+};
 
 use super::counted;
 
@@ -44,7 +47,9 @@ pub enum MboxVariantArg {
 /// Arguments of `regmail list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Full-text query (SQLite FTS5 syntax) over subject, addresses, body and attachment names.
+    /// Full-text query (SQLite FTS5 syntax) over subject, addresses, body and attachment
+    /// names. Words match anywhere; `subject:`, `addresses:`, `body:` and `attachments:`
+    /// limit a word to one field; AND, OR, NOT, "exact phrases" and prefix* work.
     #[arg(long, value_name = "FTS")]
     pub query: Option<String>,
     /// Maximum number of rows.
@@ -59,6 +64,8 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Full-text query (SQLite FTS5 syntax), for example `STN 125742` or `subject:amendment`.
+    /// The fields are `subject`, `addresses`, `body` and `attachments`; AND, OR, NOT,
+    /// "exact phrases" and prefix* work.
     #[arg(value_name = "QUERY")]
     pub query: String,
     /// Maximum number of rows.
@@ -232,9 +239,14 @@ fn truncate(text: &str, width: usize) -> String {
 pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let message = store.message(args.id)?;
     let deletion = store.deletion_state(args.id)?;
+    let smime = store.smime_result(args.id)?;
     if args.json {
         let mut value = serde_json::to_value(&message)?;
         value["deletion"] = serde_json::to_value(&deletion)?;
+        value["smime"] = match &smime {
+            Some(smime) => smime_json(smime),
+            None => serde_json::Value::Null,
+        };
         print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -319,9 +331,96 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     for w in &p.warnings {
         writeln!(out, "warning:     {w}")?;
     }
+    if let Some(smime) = &smime {
+        writeln!(out, "s/mime:      {}", smime_words(&smime.report))?;
+        for reason in smime_reasons(&smime.report) {
+            writeln!(
+                out,
+                "             {} ({}); fix: {}",
+                reason.text,
+                reason.code.as_str(),
+                reason.fix
+            )?;
+        }
+    }
     writeln!(out)?;
     writeln!(out, "{}", p.body_text)?;
+    if let Some(inner) = smime.as_ref().and_then(|s| s.content_summary.as_ref()) {
+        let heading = if smime
+            .as_ref()
+            .is_some_and(|s| s.report.decrypted && s.report.encrypted)
+        {
+            "decrypted content"
+        } else {
+            "signed content"
+        };
+        writeln!(
+            out,
+            "----- {heading} (the message as received stays the record) -----"
+        )?;
+        for a in &inner.attachments {
+            writeln!(
+                out,
+                "attachment:  {} ({}, {}, sha256 {})",
+                a.name.as_deref().unwrap_or("(unnamed)"),
+                a.mime_type,
+                counted(a.size, "byte"),
+                a.sha256
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", inner.body_text)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Returns the S/MIME verdict of a stored message in words.
+fn smime_words(report: &SmimeReport) -> &'static str {
+    match report.verdict {
+        Verdict::NotSmime => "not signed or encrypted",
+        Verdict::Unreadable => {
+            "encrypted and unreadable: no unlocked key opens it, or it is damaged"
+        }
+        Verdict::Verified => "signature verified",
+        Verdict::AddressMismatch => {
+            "signed, but the signer's certificate does not name the From address"
+        }
+        Verdict::Untrusted => "signed, but not by a trusted certificate",
+        Verdict::Broken => "signature broken: changed after signing, or malformed",
+        Verdict::EncryptedOnly => "decrypted with your key; not signed",
+    }
+}
+
+/// Returns every reason of every layer and signer of `report`, outermost first.
+fn smime_reasons(report: &SmimeReport) -> Vec<&Reason> {
+    let mut reasons = Vec::new();
+    for layer in &report.layers {
+        match layer {
+            Layer::Signed(signed) => {
+                reasons.extend(&signed.reasons);
+                for signer in &signed.signers {
+                    reasons.extend(&signer.reasons);
+                }
+            }
+            Layer::Encrypted(encrypted) => reasons.extend(&encrypted.reasons),
+        }
+    }
+    reasons
+}
+
+/// Builds the `smime` object of `show --json`.
+fn smime_json(smime: &StoredSmime) -> serde_json::Value {
+    let report = &smime.report;
+    serde_json::json!({
+        "verdict": regmail::store::verdict_name(report.verdict),
+        "intact": report.intact,
+        "trusted": report.trusted,
+        "encrypted": report.encrypted,
+        "decrypted": report.decrypted,
+        "reasons": smime_reasons(report),
+        "content": smime.content_summary,
+        "checked_at": smime.checked_at,
+    })
 }
 
 /// Prints what remains of a message whose stored copy was deleted.

@@ -43,7 +43,8 @@ pub struct TriageArgs {
     #[arg(long, value_name = "BYTES", default_value_t = Settings::default().max_attachment_bytes)]
     pub max_attachment_bytes: u64,
     /// An official FDA email domain (SOPP 8119 V.C.2); a message whose sender and recipients
-    /// are all at one is internal. Repeat for several domains.
+    /// are all at one is internal, and one whose sender is at one is FDA's own record
+    /// (VI.C.7), even when it went to a sponsor. Repeat for several domains.
     #[arg(long = "official-domain", value_name = "DOMAIN", default_values_t = Settings::default().official_domains)]
     pub official_domains: Vec<String>,
     /// The deadline policy for this run only: close (4:30 PM ET on the next business day)
@@ -67,10 +68,30 @@ impl UserArg {
         self.user
             .clone()
             .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
             .or_else(|| std::env::var("USERNAME").ok())
             .filter(|name| !name.trim().is_empty())
+            .or_else(account_name)
             .unwrap_or_else(|| "unknown".to_owned())
     }
+}
+
+/// Returns the name of the account this process runs as, from `/etc/passwd`, for shells
+/// and services that set none of USER, LOGNAME and USERNAME.
+fn account_name() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_owned())
+    })
 }
 
 /// Arguments of `regmail tasks`.

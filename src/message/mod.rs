@@ -19,6 +19,10 @@ use mail_parser::{Address, HeaderName, HeaderValue, MessageParser, MimeHeaders, 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// The parse warning of a message without any of the header fields every email has. The
+/// content inside an S/MIME layer is often a bare MIME entity, for which it is expected.
+pub const NO_MESSAGE_HEADERS: &str = "no From, To, Subject, Date or Message-ID header";
+
 /// A mailbox in an address header: display name and address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mailbox {
@@ -167,7 +171,7 @@ fn parse_message(bytes: &[u8], envelope: Option<&str>) -> Parsed {
     }
     let mut warnings = Vec::new();
     if !message.headers().iter().any(|h| is_core_header(&h.name)) {
-        warnings.push("no From, To, Subject, Date or Message-ID header".to_string());
+        warnings.push(NO_MESSAGE_HEADERS.to_string());
     }
 
     let subject = decode_subject(&message);

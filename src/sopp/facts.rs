@@ -1056,7 +1056,7 @@ fn infer_kind(
     // incoming sponsor email applies, even when it discusses a SPIND or emergency use.
     if internal.value == "yes" {
         let mut evidence = internal.evidence.clone();
-        evidence.push("an internal email that captures a regulatory action or decision belongs to the administrative file (VI.C.7); confirm that this one does".to_owned());
+        evidence.push("email from FDA staff that captures a regulatory action or decision, internal or sent to a sponsor, belongs to the administrative file (VI.C.7); confirm that this one does".to_owned());
         if let Some(mark) = FORWARD_SUBJECT.find(&message.subject) {
             evidence.push(format!(
                 "the subject starts with {:?}: if it forwards a sponsor's email, answer the kind of that email",

@@ -209,6 +209,8 @@ pub fn apply_smime(facts: &mut MessageFacts, smime: &StoredSmime) {
             content
                 .warnings
                 .iter()
+                // A layer's content is a MIME entity, which need not carry message headers.
+                .filter(|w| *w != crate::message::NO_MESSAGE_HEADERS)
                 .map(|w| format!("decrypted or signed content: {w}")),
         );
     }

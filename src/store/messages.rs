@@ -168,18 +168,14 @@ impl Store {
             Some(query) if query.trim().is_empty() => return Err(Error::EmptyQuery),
             Some(query) => match self.search_messages(query, limit) {
                 // Text such as `STN 125742/0` is not valid FTS5 syntax; a reviewer means the
-                // words literally, so retry with each word quoted.
-                Err(Error::InvalidQuery { .. }) if !query.contains('"') => {
-                    self.search_messages(&literal_query(query), limit)
-                        .map_err(|_| {
-                            // Report the error for the query the user typed.
-                            self.search_messages(query, limit).err().unwrap_or(
-                                Error::InvalidQuery {
-                                    query: query.to_string(),
-                                    detail: "invalid query".to_string(),
-                                },
-                            )
-                        })?
+                // words literally, so retry with each word quoted. When that finds nothing
+                // either, the error for the query as typed (an unknown column, say) is the
+                // useful answer.
+                Err(err @ Error::InvalidQuery { .. }) if !query.contains('"') => {
+                    match self.search_messages(&literal_query(query), limit) {
+                        Ok(rows) if !rows.is_empty() => rows,
+                        _ => return Err(err),
+                    }
                 }
                 other => other?,
             },

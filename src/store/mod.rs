@@ -124,7 +124,7 @@ pub enum Error {
     #[error("the search is empty; give at least one word to search for, or use `regmail list` to see every message")]
     EmptyQuery,
     /// The full-text query is not valid FTS5 syntax.
-    #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally")]
+    #[error("invalid search query {query:?}: {detail}; put words in double quotes to search for them literally, and name only the fields subject, addresses, body and attachments")]
     InvalidQuery {
         /// The query as given.
         query: String,

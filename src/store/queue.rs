@@ -70,13 +70,19 @@ impl Store {
                      (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1) ORDER BY m.id"
                 );
                 match self.select_queue(&sql, &[query.to_owned()]) {
-                    // As in `list_messages`: `STN 125742/0` means the words literally.
-                    Err(Error::InvalidQuery { .. }) if !query.contains('"') => self
-                        .select_queue(&sql, &[literal_query(query)])
-                        .map_err(|_| Error::InvalidQuery {
-                            query: query.to_owned(),
-                            detail: "not valid full-text search syntax".to_owned(),
-                        })?,
+                    // As in `list_messages`: `STN 125742/0` means the words literally, and
+                    // when the words find nothing the query's own error is reported.
+                    Err(Error::InvalidQuery { detail, .. }) if !query.contains('"') => {
+                        match self.select_queue(&sql, &[literal_query(query)]) {
+                            Ok(records) if !records.is_empty() => records,
+                            _ => {
+                                return Err(Error::InvalidQuery {
+                                    query: query.to_owned(),
+                                    detail,
+                                })
+                            }
+                        }
+                    }
                     other => other?,
                 }
             }

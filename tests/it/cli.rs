@@ -114,6 +114,16 @@ fn errors_name_the_value_and_exit_non_zero() {
             "\"first\" is not a task id",
         ),
         (
+            "unknown field",
+            vec!["search".into(), "nosuchfield:potency".into()],
+            "no such column: nosuchfield",
+        ),
+        (
+            "bad syntax with no literal match",
+            vec!["search".into(), "NEAR(".into()],
+            "invalid search query",
+        ),
+        (
             "empty query",
             vec!["search".into(), "  ".into()],
             "the search is empty",

@@ -104,6 +104,11 @@ fn decrypted_message_is_readable() {
     );
     assert_eq!(facts.attachments.len(), 1);
     assert_eq!(facts.attachments[0].name, "Confidential response.pdf");
+    assert!(
+        facts.parse_problems.is_empty(),
+        "a bare MIME entity inside is no parse problem: {:?}",
+        facts.parse_problems
+    );
     assert_eq!(readable(&store, 1), "yes");
 }
 
@@ -597,4 +602,67 @@ fn recheck_command_rejects_a_wrong_passphrase() {
         "{stderr}"
     );
     assert!(!stderr.contains("wrong"), "passphrase echoed: {stderr}");
+}
+
+#[test]
+fn show_reports_smime_and_decrypted_content() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let env = [("KEY_PASS", "correct horse battery")];
+    import_bob_key(&db, &env);
+    let decrypted = case("smime-rsa-oaep-recipient/oaep-sha256.eml");
+    let unreadable = case("smime-rsa-oaep-recipient/oaep-sha1.eml");
+    let imported = regmail(
+        &db,
+        &[
+            "import",
+            "--quiet",
+            arg(&decrypted),
+            "--key-passphrase-env",
+            "KEY_PASS",
+        ],
+        &env,
+    );
+    assert!(imported.status.success(), "import with the key");
+    let imported = regmail(&db, &["import", "--quiet", arg(&unreadable)], &[]);
+    assert!(imported.status.success(), "import without the key");
+
+    let json = regmail(&db, &["show", "1", "--json"], &[]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("show JSON");
+    assert_eq!(value["smime"]["verdict"], "encrypted-only");
+    assert_eq!(value["smime"]["decrypted"], true);
+    let body = value["smime"]["content"]["body_text"]
+        .as_str()
+        .unwrap_or("");
+    assert!(
+        body.contains("confidential response for IND 100001"),
+        "{body}"
+    );
+
+    let text = regmail(&db, &["show", "1"], &[]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("s/mime:      decrypted with your key"),
+        "{text}"
+    );
+    assert!(text.contains("----- decrypted content"), "{text}");
+    assert!(text.contains("Confidential response.pdf"), "{text}");
+
+    let json = regmail(&db, &["show", "2", "--json"], &[]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("show JSON");
+    assert_eq!(value["smime"]["verdict"], "unreadable");
+    assert_eq!(value["smime"]["content"], serde_json::Value::Null);
+    let codes: Vec<&str> = value["smime"]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"no-matching-recipient"), "{codes:?}");
+    let text = regmail(&db, &["show", "2"], &[]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("s/mime:      encrypted and unreadable"),
+        "{text}"
+    );
 }

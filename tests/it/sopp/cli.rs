@@ -633,3 +633,40 @@ fn triage_lists_each_identifier_once() {
     assert!(bla[0].contains("module 1.pdf"), "{}", bla[0]);
     assert!(bla[0].contains("cover letter.pdf"), "{}", bla[0]);
 }
+
+#[test]
+fn audit_user_falls_back_to_account_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let eml = fixtures().join("scenarios/rpm-missing.eml");
+    ok(
+        &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
+        "import",
+    );
+    let account = Command::new("id").arg("-un").output().expect("run id -un");
+    let account = String::from_utf8_lossy(&account.stdout).trim().to_owned();
+    let triaged = Command::new(env!("CARGO_BIN_EXE_regmail"))
+        .arg("--db")
+        .arg(&db)
+        .args(["triage", "1", "--json"])
+        .env_remove("REGMAIL_DB")
+        .env_remove("REGMAIL_USER")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .output()
+        .expect("run regmail");
+    ok(&triaged, "triage without USER");
+    let log = json(&regmail(&db, &["audit", "log", "--json"]), "audit log");
+    let users: Vec<&str> = log
+        .as_array()
+        .expect("audit entries")
+        .iter()
+        .filter_map(|entry| entry["user"].as_str())
+        .collect();
+    assert!(!users.is_empty(), "entries written");
+    assert!(
+        users.iter().all(|user| *user == account),
+        "every entry by {account}: {users:?}"
+    );
+}
