@@ -383,7 +383,11 @@ fn print_report(out: &mut impl Write, report: &SmimeReport) -> anyhow::Result<()
     for (index, layer) in report.layers.iter().enumerate() {
         match layer {
             Layer::Signed(signed) => {
-                writeln!(out, "layer {}: signed ({:?})", index + 1, signed.form)?;
+                let form = match signed.form {
+                    smime::SignedForm::Detached => "detached",
+                    smime::SignedForm::Opaque => "opaque",
+                };
+                writeln!(out, "layer {}: signed ({form})", index + 1)?;
                 for note in &signed.notes {
                     writeln!(out, "  note: {note}")?;
                 }
@@ -639,8 +643,10 @@ fn print_recheck(out: &mut impl Write, report: &RecheckReport) -> anyhow::Result
     if !report.kept.is_empty() {
         writeln!(
             out,
-            "kept the earlier result of messages {}: they were decrypted before and no unlocked key opens them; give --passphrase-env to check them again",
-            join_ids(&report.kept)
+            "kept the earlier result of {} {}: decrypted before, and no unlocked key opens {} now; give the passphrase to check again",
+            if report.kept.len() == 1 { "message" } else { "messages" },
+            join_ids(&report.kept),
+            if report.kept.len() == 1 { "it" } else { "them" }
         )?;
     }
     Ok(())

@@ -575,7 +575,7 @@ fn recheck_command_prints_changes_and_keeps_decryption() {
     let text = String::from_utf8_lossy(&second.stdout);
     assert_eq!(second.status.code(), Some(0), "exit status without keys");
     assert!(
-        text.contains("kept the earlier result of messages 1"),
+        text.contains("kept the earlier result of message 1: decrypted before"),
         "{text}"
     );
     let verified = regmail(&db, &["smime", "verify", "1", "--json"], &[]);

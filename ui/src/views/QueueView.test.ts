@@ -41,6 +41,10 @@ describe('QueueView', () => {
     const option = row.closest('[role="option"]');
     expect(option).toHaveTextContent('Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left · policy close');
     expect(option).toHaveTextContent('Needs decision');
+    expect(option?.querySelector('.line3')).toHaveAttribute(
+      'title',
+      'Due (projected) Wed 2025-03-12 16:30 EDT (-04:00) · 3 h left in business hours · policy close',
+    );
   });
 
   it('shows a deleted message as a tombstone', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessTimeLeft, dispositionLabel, formatBytes, highlight, policyLabel, visibleRange } from './format';
+import { businessTimeLeft, dispositionLabel, formatBytes, formatEastern, highlight, policyLabel, visibleRange } from './format';
 
 describe('businessTimeLeft', () => {
   it('formats hours and minutes left', () => {
@@ -66,4 +66,17 @@ describe('policyLabel', () => {
   it('is empty without a policy', () => {
     expect(policyLabel(null)).toBe('');
   });
+});
+
+describe('formatEastern', () => {
+  const cases: [string, string][] = [
+    ['2026-12-05T00:04:33.681543509Z', 'Fri 2026-12-04 19:04 EST'],
+    ['2025-07-04T16:30:00Z', 'Fri 2025-07-04 12:30 EDT'],
+    ['not a time', 'not a time'],
+  ];
+  for (const [instant, expected] of cases) {
+    it(`formats ${instant}`, () => {
+      expect(formatEastern(instant)).toBe(expected);
+    });
+  }
 });

@@ -11,6 +11,27 @@ export function businessTimeLeft(seconds: number | null): string {
   return overdue ? `overdue by ${text}` : `${text} left`;
 }
 
+const EASTERN = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  weekday: 'short',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** Formats an RFC 3339 instant in Eastern Time, as "Fri 2026-12-04 19:04 EST". */
+export function formatEastern(instant: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    EASTERN.formatToParts(date).find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
 const DISPOSITIONS: Record<string, string> = {
   accept: 'Accept',
   'accept-spind': 'Accept (SPIND)',
