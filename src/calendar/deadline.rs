@@ -271,11 +271,21 @@ impl BusinessCalendar {
                     counted_day,
                     self.format_eastern(deadline.due_at)
                 ));
-                lines.push(format!(
-                    "Early warning at {warn}, one business day (8 h 30 min) of business time \
-                     after {}.",
-                    self.format_eastern(deadline.counted_from)
-                ));
+                let counted_from = self.format_eastern(deadline.counted_from);
+                if self.business_time_between(deadline.counted_from, deadline.warn_at)
+                    < super::BUSINESS_DAY
+                {
+                    // Closures left less than one business day before the due time.
+                    lines.push(format!(
+                        "Early warning at {warn}, the due time: closures leave less than one \
+                         business day (8 h 30 min) of business time after {counted_from}."
+                    ));
+                } else {
+                    lines.push(format!(
+                        "Early warning at {warn}, one business day (8 h 30 min) of business \
+                         time after {counted_from}."
+                    ));
+                }
             }
             Policy::Elapsed => lines.push(format!(
                 "Policy \"elapsed\": due after one business day (8 h 30 min) of business time: \

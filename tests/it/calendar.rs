@@ -968,3 +968,56 @@ fn cli_rejects_empty_closure_window() {
         "a rejected closure must not create the database"
     );
 }
+
+#[test]
+fn cli_due_explains_a_warning_cut_short_by_closures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let db = db.to_str().expect("utf-8 path");
+    let added = regmail(&[
+        "closures",
+        "add",
+        "2026-02-03",
+        "--reason",
+        "snow",
+        "--db",
+        db,
+    ]);
+    assert!(added.status.success(), "snow closure");
+    let added = regmail(&[
+        "closures",
+        "add",
+        "2026-02-04",
+        "--reason",
+        "early dismissal",
+        "--from",
+        "12:15",
+        "--db",
+        db,
+    ]);
+    assert!(added.status.success(), "early dismissal");
+    let json = stdout_json(&regmail(&[
+        "due",
+        "--received",
+        "2026-02-02T14:00:00-05:00",
+        "--json",
+        "--db",
+        db,
+    ]));
+    assert_eq!(json["due_at"], "2026-02-04T12:15:00-05:00");
+    assert_eq!(json["warn_at"], "2026-02-04T12:15:00-05:00");
+    let lines: Vec<&str> = json["explanation"]
+        .as_array()
+        .expect("explanation")
+        .iter()
+        .filter_map(|line| line.as_str())
+        .collect();
+    let warning = lines
+        .iter()
+        .find(|line| line.starts_with("Early warning"))
+        .expect("early-warning line");
+    assert!(
+        warning.contains("closures leave less than one business day"),
+        "{warning}"
+    );
+}
