@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use regmail::import::{self, ImportOptions, ImportReport};
 use regmail::mailbox::MboxVariant;
+use regmail::message::Attachment;
 use regmail::smime::{Layer, Reason, SmimeReport, Verdict};
 use regmail::store::{
     DeletionState, MessageDeletion, MessageRow, Store, StoredMessage, StoredSmime,
@@ -318,16 +319,7 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "-".into()),
         source
     )?;
-    for a in &p.attachments {
-        writeln!(
-            out,
-            "attachment:  {} ({}, {}, sha256 {})",
-            a.name.as_deref().unwrap_or("(unnamed)"),
-            a.mime_type,
-            counted(a.size, "byte"),
-            a.sha256
-        )?;
-    }
+    print_attachments(&mut out, &p.attachments)?;
     for w in &p.warnings {
         writeln!(out, "warning:     {w}")?;
     }
@@ -358,20 +350,26 @@ pub fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
             out,
             "----- {heading} (the message as received stays the record) -----"
         )?;
-        for a in &inner.attachments {
-            writeln!(
-                out,
-                "attachment:  {} ({}, {}, sha256 {})",
-                a.name.as_deref().unwrap_or("(unnamed)"),
-                a.mime_type,
-                counted(a.size, "byte"),
-                a.sha256
-            )?;
-        }
+        print_attachments(&mut out, &inner.attachments)?;
         writeln!(out)?;
         writeln!(out, "{}", inner.body_text)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one line per attachment: name, media type, size and SHA-256.
+fn print_attachments(out: &mut impl Write, attachments: &[Attachment]) -> std::io::Result<()> {
+    for a in attachments {
+        writeln!(
+            out,
+            "attachment:  {} ({}, {}, sha256 {})",
+            a.name.as_deref().unwrap_or("(unnamed)"),
+            a.mime_type,
+            counted(a.size, "byte"),
+            a.sha256
+        )?;
+    }
+    Ok(())
 }
 
 /// Returns the S/MIME verdict of a stored message in words.
