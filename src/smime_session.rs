@@ -237,7 +237,7 @@ pub struct VerdictChange {
     pub after: Verdict,
 }
 
-/// What [`recheck`] did.
+/// The outcome of [`recheck`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecheckReport {
     /// Messages checked again.

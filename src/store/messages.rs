@@ -169,8 +169,8 @@ impl Store {
             Some(query) => match self.search_messages(query, limit) {
                 // Text such as `STN 125742/0` is not valid FTS5 syntax; a reviewer means the
                 // words literally, so retry with each word quoted. When that finds nothing
-                // either, the error for the query as typed (an unknown column, say) is the
-                // useful answer.
+                // either, the error for the query as typed (an unknown column, say) is
+                // returned.
                 Err(err @ Error::InvalidQuery { .. }) if !query.contains('"') => {
                     match self.search_messages(&literal_query(query), limit) {
                         Ok(rows) if !rows.is_empty() => rows,

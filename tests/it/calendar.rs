@@ -970,7 +970,7 @@ fn cli_rejects_empty_closure_window() {
 }
 
 #[test]
-fn cli_due_explains_a_warning_cut_short_by_closures() {
+fn cli_due_warning_capped_by_closures() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("regmail.db");
     let db = db.to_str().expect("utf-8 path");
@@ -996,6 +996,7 @@ fn cli_due_explains_a_warning_cut_short_by_closures() {
         db,
     ]);
     assert!(added.status.success(), "early dismissal");
+
     let json = stdout_json(&regmail(&[
         "due",
         "--received",
@@ -1006,6 +1007,7 @@ fn cli_due_explains_a_warning_cut_short_by_closures() {
     ]));
     assert_eq!(json["due_at"], "2026-02-04T12:15:00-05:00");
     assert_eq!(json["warn_at"], "2026-02-04T12:15:00-05:00");
+
     let lines: Vec<&str> = json["explanation"]
         .as_array()
         .expect("explanation")

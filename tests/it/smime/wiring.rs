@@ -375,7 +375,7 @@ fn stored_keys_are_sealed_and_unlock() {
 }
 
 /// Runs `regmail` inside a pseudo-terminal made by util-linux `script`, typing `input`, so
-/// that it asks for passphrases as it does for a person at a terminal.
+/// that it prompts for passphrases as it does for a person at a terminal.
 fn regmail_at_terminal(db: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write as _;
 

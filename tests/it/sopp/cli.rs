@@ -643,6 +643,7 @@ fn audit_user_falls_back_to_account_name() {
         &regmail(&db, &["import", eml.to_str().expect("utf-8 path")]),
         "import",
     );
+
     let account = Command::new("id").arg("-un").output().expect("run id -un");
     let account = String::from_utf8_lossy(&account.stdout).trim().to_owned();
     let triaged = Command::new(env!("CARGO_BIN_EXE_regmail"))
@@ -657,6 +658,7 @@ fn audit_user_falls_back_to_account_name() {
         .output()
         .expect("run regmail");
     ok(&triaged, "triage without USER");
+
     let log = json(&regmail(&db, &["audit", "log", "--json"]), "audit log");
     let users: Vec<&str> = log
         .as_array()

@@ -159,7 +159,7 @@ export function deletedMessage(id: number): MessageDto {
   });
 }
 
-/** The S/MIME result of a signed message from a trusted signer. */
+/** Returns the S/MIME result of a signed message from a trusted signer. */
 export function smimeResult(overrides: Partial<SmimeDto> = {}): SmimeDto {
   return {
     verdict: 'verified',
@@ -256,7 +256,7 @@ export function reply(messageId: number, overrides: Partial<ReplyDto> = {}): Rep
   };
 }
 
-/** A signer whose signature is intact and trusted, with revocation not checked. */
+/** Returns a signer whose signature is intact and trusted, with revocation not checked. */
 export function signer(overrides: Partial<SignerDto> = {}): SignerDto {
   return {
     address: 'alice@example.com',
