@@ -189,10 +189,11 @@ if found != expected or accounted != found:
 EOF
 }
 
-# Size of a SQLite database with its WAL and shared-memory files, if any.
+# Size of a store: the database, its search index file, and their WAL and shared-memory
+# files, if any.
 store_size() {
     local total=0 file
-    for file in "$1" "$1-wal" "$1-shm"; do
+    for file in "$1" "$1-wal" "$1-shm" "$1-search" "$1-search-wal" "$1-search-shm"; do
         [[ -f $file ]] && total=$((total + $(stat -c %s "$file")))
     done
     echo "$total"
@@ -254,7 +255,7 @@ for run in $(seq "$runs"); do
         record "$run" "parse-only ($mode)" "$messages" "$mbox_bytes" ""
     done
 
-    rm -f "$db" "$db-wal" "$db-shm"
+    rm -f "$db" "$db"-*
     timed "import-mbox-$run" "$results/import-mbox-$run.json" \
         "$regmail" --db "$db" import "$mbox" --json -q
     check_import "$results/import-mbox-$run.json" "$messages"
@@ -274,7 +275,7 @@ for run in $(seq "$runs"); do
         record "$run" "mu index" "$maildir_messages" "$maildir_bytes" "$(du -sb "$muhome" | cut -f1)"
 
         maildir_db=$work/regmail-maildir.db
-        rm -f "$maildir_db" "$maildir_db-wal" "$maildir_db-shm"
+        rm -f "$maildir_db" "$maildir_db"-*
         timed "import-maildir-$run" "$results/import-maildir-$run.json" \
             "$regmail" --db "$maildir_db" import "$maildir" --json -q
         check_import "$results/import-maildir-$run.json" "$maildir_messages"

@@ -1,8 +1,9 @@
 //! Importing mailbox exports into the store.
 //!
 //! [`plan`] expands the paths a user gave into input files with their formats; [`run`]
-//! reads, parses and writes them. Reading and parsing run on one thread and writing on
-//! another, joined by a bounded channel, so memory stays flat whatever the export size.
+//! reads, parses and writes them. One thread reads, parsing workers (one per core) hash
+//! and parse, and the calling thread writes, joined by bounded channels and a budget of
+//! bytes in flight, so memory stays flat whatever the export size.
 //! Every message found is accounted for: `imported + duplicates + quarantined = found`.
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::mailbox::{
 };
 use crate::message::{self, Parsed};
 use crate::smime::{self, KeyPair, Processed, TrustStore};
-use crate::store::{self, NewMessage, Store, WriteOutcome};
+use crate::store::{self, NewMessage, SearchText, Store, WriteOutcome};
 
 /// Errors that stop an import.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,8 @@ pub struct ImportOptions {
     pub mbox_variant: MboxVariant,
     /// Messages written per transaction.
     pub batch_size: usize,
+    /// Threads that parse messages; at least 1, at most 8.
+    pub workers: usize,
 }
 
 impl Default for ImportOptions {
@@ -42,6 +45,7 @@ impl Default for ImportOptions {
         ImportOptions {
             mbox_variant: MboxVariant::Mboxrd,
             batch_size: 512,
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 }
@@ -60,14 +64,6 @@ pub enum Input {
         /// Whether the file opens with a `From ` envelope line to skip when parsing.
         envelope_line: bool,
     },
-}
-
-impl Input {
-    fn path(&self) -> &Path {
-        match self {
-            Input::Mbox(path) | Input::Message { path, .. } => path,
-        }
-    }
 }
 
 /// A path that was not imported, and why.
@@ -280,12 +276,6 @@ pub struct Progress {
     pub quarantined: u64,
 }
 
-struct ReadMessage {
-    message: NewMessage,
-    smime: Option<Processed>,
-    bytes_done: u64,
-}
-
 /// What S/MIME processing on import works with: the trust store and the keys unlocked for
 /// this session.
 #[derive(Debug, Default)]
@@ -296,10 +286,102 @@ pub struct SmimeSession {
     pub keys: Vec<KeyPair>,
 }
 
+/// A message read and parsed, on its way to the writer.
+struct ReadMessage {
+    pending: Pending,
+    bytes_done: u64,
+}
+
+/// A message waiting in the writer's batch: the row to write, its S/MIME result and the
+/// text to index once it is stored.
+struct Pending {
+    message: NewMessage,
+    smime: Option<Processed>,
+    search: Option<SearchText>,
+}
+
+/// Where the writer sends the index entries of stored messages: to a thread with a
+/// connection of its own to the index file, or, for an in-memory store, to the writer's
+/// own connection.
+enum Index<'scope> {
+    Thread {
+        sender: mpsc::SyncSender<Vec<(i64, SearchText)>>,
+        thread: std::thread::ScopedJoinHandle<'scope, Result<(), store::Error>>,
+    },
+    Inline,
+}
+
+impl Index<'_> {
+    fn send(&mut self, store: &mut Store, entries: Vec<(i64, SearchText)>) -> Result<(), Error> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Index::Thread { sender, .. } => {
+                if sender.send(entries).is_err() {
+                    // The thread stopped on an error; finishing it returns that error.
+                    let thread = std::mem::replace(self, Index::Inline);
+                    thread.finish()?;
+                }
+                Ok(())
+            }
+            Index::Inline => Ok(store.index_search(&entries)?),
+        }
+    }
+
+    /// Waits for the index thread to index everything sent, and returns its error.
+    fn finish(self) -> Result<(), Error> {
+        match self {
+            Index::Thread { sender, thread } => {
+                drop(sender);
+                match thread.join() {
+                    Ok(result) => Ok(result?),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Index::Inline => Ok(()),
+        }
+    }
+}
+
+/// WAL size past which the writer waits for a full checkpoint, when checkpoints run in the
+/// background: the log is restarted only when a checkpoint copies all of it, which a
+/// checkpointer racing a busy writer never does.
+const WAL_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// What a parsing worker hands the writer. `cost` is the share of the in-flight byte
+/// budget the item holds until the writer has stored it.
 enum Item {
-    Message(Box<ReadMessage>),
+    Message { read: Box<ReadMessage>, cost: usize },
+    Failed { skipped: Skipped, cost: usize },
+}
+
+/// Work for a parsing worker: a message cut from an mbox, a file holding one message, or a
+/// read failure to pass on in its place.
+enum Job {
+    Raw {
+        raw: RawMessage,
+        bytes_done: u64,
+        cost: usize,
+    },
+    File {
+        path: PathBuf,
+        format: Format,
+        envelope_line: bool,
+        bytes_done: u64,
+        cost: usize,
+    },
     Failed(Skipped),
 }
+
+/// Jobs are handed out in chunks of this many messages, or fewer when they reach
+/// [`CHUNK_BYTES`], so that a worker wakes the writer once per chunk rather than once per
+/// message.
+const CHUNK_MESSAGES: usize = 16;
+const CHUNK_BYTES: usize = 2 * 1024 * 1024;
+
+/// The most parsing workers an import starts, whatever the core count.
+const MAX_WORKERS: usize = 8;
 
 /// Imports the files of `plan` into `store`, calling `progress` after each batch. S/MIME
 /// messages are verified against the stored trust anchors; none is decrypted, because no
@@ -319,6 +401,11 @@ pub fn run(
 
 /// Imports as [`run`] does, verifying signed messages and decrypting encrypted ones with
 /// `session`. The results are stored with each new message.
+///
+/// One thread reads the inputs (it splits mbox files, and names the files of a Maildir or
+/// folder) and deals the messages out in chunks, in turn, to the parsing workers. The
+/// writer takes the workers' chunks back in the same turn, so messages are stored in the
+/// order they were found whatever the number of workers.
 pub fn run_with_smime(
     store: &mut Store,
     plan: Plan,
@@ -337,62 +424,121 @@ pub fn run_with_smime(
     };
     let import_id = store.begin_import()?;
     let batch_size = options.batch_size.max(1);
+    let workers = options.workers.clamp(1, MAX_WORKERS);
 
-    let (sender, receiver) = mpsc::sync_channel::<Item>(batch_size * 2);
     let budget = ByteBudget::new(IN_FLIGHT_BYTES);
+    let indexer = store.search_indexer()?;
+    let checkpointer = store.begin_background_checkpoints()?;
     let inputs = plan.inputs;
     let variant = options.mbox_variant;
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let outbox = Outbox {
-            sender,
+    let written = std::thread::scope(|scope| -> Result<(), Error> {
+        let mut job_senders = Vec::with_capacity(workers);
+        let mut outputs = Vec::with_capacity(workers);
+        // Room for two batches in all, shared out among the workers.
+        let output_chunks = (2 * batch_size).div_ceil(CHUNK_MESSAGES * workers).max(2);
+        for _ in 0..workers {
+            let (job_sender, jobs) = mpsc::sync_channel::<Vec<Job>>(2);
+            let (output, receiver) = mpsc::sync_channel::<Vec<Item>>(output_chunks);
+            scope.spawn(move || parse_jobs(jobs, session, output));
+            job_senders.push(job_sender);
+            outputs.push(receiver);
+        }
+        let dealer = Dealer {
+            senders: job_senders,
+            next: 0,
+            chunk: Vec::new(),
+            chunk_bytes: 0,
             budget: &budget,
         };
-        scope.spawn(move || read_inputs(inputs, variant, session, outbox));
-        // Dropped when this closure returns, before the scope joins the reading thread:
-        // a writer that stops on an error then unblocks a reader waiting for memory or
-        // for room in the channel.
-        let receiver = receiver;
+        scope.spawn(move || read_inputs(inputs, variant, dealer));
+        let mut index = match indexer {
+            Some(mut indexer) => {
+                let (sender, batches) = mpsc::sync_channel::<Vec<(i64, SearchText)>>(2);
+                let thread = scope.spawn(move || -> Result<(), store::Error> {
+                    for entries in batches {
+                        indexer.index(&entries)?;
+                    }
+                    Ok(())
+                });
+                Index::Thread { sender, thread }
+            }
+            None => Index::Inline,
+        };
+        let checkpoints = checkpointer.map(|checkpointer| {
+            let (sender, requests) = mpsc::sync_channel::<()>(1);
+            scope.spawn(move || {
+                for () in requests {
+                    if let Err(err) = checkpointer.checkpoint() {
+                        tracing::warn!(%err, "background checkpoint failed");
+                    }
+                }
+            });
+            sender
+        });
+        // Dropped when this closure returns, before the scope joins the other threads: a
+        // writer that stops on an error then unblocks a reader waiting for memory and
+        // workers waiting for room in their output.
+        let outputs = outputs;
         let _close_budget = CloseOnDrop(&budget);
 
-        let mut batch: Vec<(NewMessage, Option<Processed>)> = Vec::with_capacity(batch_size);
-        let mut batch_bytes = 0usize;
+        let mut batch: Vec<Pending> = Vec::with_capacity(batch_size);
+        let mut held_bytes = 0usize;
         let mut bytes_done = 0;
+        let mut turn = 0;
         loop {
-            let item = match receiver.recv_timeout(IDLE_FLUSH) {
-                Ok(item) => Some(item),
+            let chunk = match outputs[turn].recv_timeout(IDLE_FLUSH) {
+                Ok(chunk) => {
+                    turn = (turn + 1) % outputs.len();
+                    Some(chunk)
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => None,
+                // Chunks are dealt in turn, so the worker whose turn it is has no more only
+                // when the reading thread has finished.
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             };
-            let idle = item.is_none();
-            match item {
-                Some(Item::Message(parsed)) => {
-                    bytes_done = parsed.bytes_done;
-                    batch_bytes +=
-                        parsed.message.raw.bytes.len() + parsed.message.packed.data.len();
-                    batch.push((parsed.message, parsed.smime));
+            let idle = chunk.is_none();
+            for item in chunk.into_iter().flatten() {
+                match item {
+                    Item::Message { read, cost } => {
+                        bytes_done = read.bytes_done;
+                        held_bytes += cost;
+                        batch.push(read.pending);
+                    }
+                    Item::Failed { skipped, cost } => {
+                        held_bytes += cost;
+                        report.skipped.push(skipped);
+                    }
                 }
-                Some(Item::Failed(skipped)) => report.skipped.push(skipped),
-                None => {}
             }
             // Flush on count, on size, and when the reader is waiting for memory to be
-            // released (no message arrived for a while), so that it never stalls.
+            // released (nothing arrived for a while), so that it never stalls.
             if batch.len() >= batch_size
-                || batch_bytes >= IN_FLIGHT_BYTES / 2
-                || (idle && !batch.is_empty())
+                || held_bytes >= IN_FLIGHT_BYTES / 2
+                || (idle && held_bytes > 0)
             {
-                flush(store, &mut batch, &mut report, &mut state)?;
-                budget.release(batch_bytes);
-                batch_bytes = 0;
+                let entries = flush(store, &mut batch, &mut report, &mut state)?;
+                budget.release(held_bytes);
+                held_bytes = 0;
+                index.send(store, entries)?;
+                if let Some(checkpoints) = &checkpoints {
+                    // A request already waiting covers this batch too.
+                    let _ = checkpoints.try_send(());
+                    store.limit_wal(WAL_LIMIT)?;
+                }
                 state.bytes_done = bytes_done;
                 progress(&state);
             }
         }
-        flush(store, &mut batch, &mut report, &mut state)?;
-        budget.release(batch_bytes);
+        let entries = flush(store, &mut batch, &mut report, &mut state)?;
+        budget.release(held_bytes);
+        index.send(store, entries)?;
+        index.finish()?;
         state.bytes_done = state.bytes_total;
         progress(&state);
         Ok(())
-    })?;
+    });
+    store.end_background_checkpoints()?;
+    written?;
 
     report.bytes = state.bytes_total;
     store.finish_import(import_id, &report)?;
@@ -401,25 +547,35 @@ pub fn run_with_smime(
         imported = report.imported,
         duplicates = report.duplicates,
         quarantined = report.quarantined.len(),
+        workers,
         "import finished"
     );
     Ok(report)
 }
 
+/// Writes `batch` in one transaction with the S/MIME results, and returns the index
+/// entries of the messages it stored.
 fn flush(
     store: &mut Store,
-    batch: &mut Vec<(NewMessage, Option<Processed>)>,
+    batch: &mut Vec<Pending>,
     report: &mut ImportReport,
     state: &mut Progress,
-) -> Result<(), Error> {
+) -> Result<Vec<(i64, SearchText)>, Error> {
     if batch.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let (messages, processed): (Vec<NewMessage>, Vec<Option<Processed>>) =
-        std::mem::take(batch).into_iter().unzip();
+    let mut messages = Vec::with_capacity(batch.len());
+    let mut extras = Vec::with_capacity(batch.len());
+    for pending in batch.drain(..) {
+        messages.push(pending.message);
+        extras.push((pending.smime, pending.search));
+    }
     let outcomes = store.write_messages(&messages)?;
     let mut smime_results = Vec::new();
-    for ((message, outcome), processed) in messages.iter().zip(outcomes).zip(&processed) {
+    let mut entries = Vec::new();
+    for ((message, outcome), (processed, search)) in
+        messages.iter().zip(outcomes).zip(extras.iter_mut())
+    {
         report.found += 1;
         match outcome {
             WriteOutcome::Imported {
@@ -427,6 +583,9 @@ fn flush(
                 same_message_id,
             } => {
                 report.imported += 1;
+                if let Some(text) = search.take() {
+                    entries.push((id, text));
+                }
                 if let Some(processed) = processed {
                     let received_at = match &message.parsed {
                         Parsed::Message(parsed) => parsed.received_at,
@@ -436,7 +595,7 @@ fn flush(
                     if processed.report.verdict == smime::Verdict::Unreadable {
                         report.smime_unreadable.push(id);
                     }
-                    smime_results.push((id, processed, received_at));
+                    smime_results.push((id, &*processed, received_at));
                 }
                 if let (false, Parsed::Message(parsed)) =
                     (same_message_id.is_empty(), &message.parsed)
@@ -467,12 +626,13 @@ fn flush(
     state.imported = report.imported;
     state.duplicates = report.duplicates;
     state.quarantined = report.quarantined.len() as u64;
-    Ok(())
+    Ok(entries)
 }
 
-/// Bytes of messages read but not yet written that the reading thread may hold. It keeps
-/// memory flat for mailboxes of large messages; one message larger than this is still read
-/// when nothing else is in flight.
+/// Bytes of messages read but not yet written (counted as their size in the export) that
+/// the pipeline may hold. It keeps memory flat for mailboxes of large messages; one message
+/// larger than this is still read when nothing else is in flight. A compressed copy of
+/// each message adds at most its size again.
 const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long the writer waits for the next message before it writes what it has.
@@ -538,17 +698,41 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
-/// The reading thread's end of the pipeline: the channel and the memory budget.
-struct Outbox<'a> {
-    sender: mpsc::SyncSender<Item>,
+/// The reading thread's end of the pipeline: deals jobs out in chunks, in turn, to the
+/// parsing workers, after taking their bytes from the in-flight budget.
+struct Dealer<'a> {
+    senders: Vec<mpsc::SyncSender<Vec<Job>>>,
+    next: usize,
+    chunk: Vec<Job>,
+    chunk_bytes: usize,
     budget: &'a ByteBudget,
 }
 
-impl Outbox<'_> {
-    /// Sends `item`, which holds `cost` bytes, after waiting for room; returns false when
-    /// the writer has stopped.
-    fn send(&self, item: Item, cost: usize) -> bool {
-        self.budget.acquire(cost) && self.sender.send(item).is_ok()
+impl Dealer<'_> {
+    /// Queues `job`, which holds `cost` bytes, after waiting for room in the budget;
+    /// returns false when the writer has stopped.
+    fn deal(&mut self, job: Job, cost: usize) -> bool {
+        if !self.budget.acquire(cost) {
+            return false;
+        }
+        self.chunk.push(job);
+        self.chunk_bytes += cost;
+        if self.chunk.len() >= CHUNK_MESSAGES || self.chunk_bytes >= CHUNK_BYTES {
+            return self.send_chunk();
+        }
+        true
+    }
+
+    /// Sends the chunk being filled to the worker whose turn it is.
+    fn send_chunk(&mut self) -> bool {
+        if self.chunk.is_empty() {
+            return true;
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.chunk_bytes = 0;
+        let sent = self.senders[self.next].send(chunk).is_ok();
+        self.next = (self.next + 1) % self.senders.len();
+        sent
     }
 }
 
@@ -560,76 +744,139 @@ pub fn describe_origin(origin: &Origin) -> String {
     }
 }
 
-/// Reads every input, parses each message and sends it to the writer (the reading thread).
-fn read_inputs(
-    inputs: Vec<(Input, u64)>,
-    variant: MboxVariant,
-    session: &SmimeSession,
-    sender: Outbox<'_>,
-) {
+/// Reads every input and deals its messages out to the parsing workers (the reading
+/// thread).
+fn read_inputs(inputs: Vec<(Input, u64)>, variant: MboxVariant, mut dealer: Dealer<'_>) {
     let mut done_before = 0u64;
     for (input, size) in inputs {
-        let result = match &input {
-            Input::Mbox(path) => read_mbox(path, variant, done_before, session, &sender),
+        let result = match input {
+            Input::Mbox(path) => read_mbox(&path, variant, done_before, &mut dealer),
             Input::Message {
                 path,
                 format,
                 envelope_line,
-            } => read_single(
-                path,
-                *format,
-                *envelope_line,
-                done_before + size,
-                session,
-                &sender,
-            ),
+            } => {
+                let cost = usize::try_from(size).unwrap_or(usize::MAX);
+                let job = Job::File {
+                    path,
+                    format,
+                    envelope_line,
+                    bytes_done: done_before + size,
+                    cost,
+                };
+                Ok(dealer.deal(job, cost))
+            }
         };
         match result {
             Ok(true) => {}
             // The writer stopped (it failed); nothing more to do.
             Ok(false) => return,
-            Err(err) => {
+            Err((path, err)) => {
                 let skipped = Skipped {
-                    path: input.path().to_path_buf(),
+                    path,
                     reason: format!("reading stopped: {err}"),
                     explicit: true,
                 };
-                if !sender.send(Item::Failed(skipped), 0) {
+                if !dealer.deal(Job::Failed(skipped), 0) {
                     return;
                 }
             }
         }
         done_before += size;
     }
+    dealer.send_chunk();
 }
 
 fn read_mbox(
     path: &Path,
     variant: MboxVariant,
     done_before: u64,
-    session: &SmimeSession,
-    sender: &Outbox<'_>,
-) -> Result<bool, mailbox::Error> {
-    let mut reader = MboxReader::open(path, variant)?;
+    dealer: &mut Dealer<'_>,
+) -> Result<bool, (PathBuf, mailbox::Error)> {
+    let fail = |err| (path.to_path_buf(), err);
+    let mut reader = MboxReader::open(path, variant).map_err(fail)?;
     while let Some(raw) = reader.next() {
-        let raw = raw?;
+        let raw = raw.map_err(fail)?;
         let bytes_done = done_before + reader.position();
-        if !send_parsed(raw, bytes_done, session, sender) {
+        let cost = raw.bytes.len();
+        let job = Job::Raw {
+            raw,
+            bytes_done,
+            cost,
+        };
+        if !dealer.deal(job, cost) {
             return Ok(false);
         }
     }
     Ok(true)
 }
 
-fn read_single(
-    path: &Path,
+/// Parses each chunk of jobs and sends the results to the writer in the order of the jobs
+/// (a parsing worker).
+fn parse_jobs(
+    jobs: mpsc::Receiver<Vec<Job>>,
+    session: &SmimeSession,
+    output: mpsc::SyncSender<Vec<Item>>,
+) {
+    for chunk in jobs {
+        let items = chunk
+            .into_iter()
+            .map(|job| parse_job(job, session))
+            .collect();
+        if output.send(items).is_err() {
+            // The writer stopped.
+            return;
+        }
+    }
+}
+
+fn parse_job(job: Job, session: &SmimeSession) -> Item {
+    match job {
+        Job::Raw {
+            raw,
+            bytes_done,
+            cost,
+        } => Item::Message {
+            read: parse_raw(raw, bytes_done, session),
+            cost,
+        },
+        Job::File {
+            path,
+            format,
+            envelope_line,
+            bytes_done,
+            cost,
+        } => match read_file(path, format, envelope_line) {
+            Ok(raw) => Item::Message {
+                read: parse_raw(raw, bytes_done, session),
+                cost,
+            },
+            Err((path, err)) => Item::Failed {
+                skipped: Skipped {
+                    path,
+                    reason: format!("reading stopped: {err}"),
+                    explicit: true,
+                },
+                cost,
+            },
+        },
+        Job::Failed(skipped) => Item::Failed { skipped, cost: 0 },
+    }
+}
+
+/// Reads a file with one message in it.
+fn read_file(
+    path: PathBuf,
     format: Format,
     envelope_line: bool,
-    bytes_done: u64,
-    session: &SmimeSession,
-    sender: &Outbox<'_>,
-) -> Result<bool, mailbox::Error> {
-    let bytes = std::fs::read(path).map_err(|e| mailbox::Error::io(path, e))?;
+) -> Result<RawMessage, (PathBuf, mailbox::Error)> {
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let err = mailbox::Error::io(&path, err);
+            return Err((path, err));
+        }
+    };
     let (skip, envelope) = if envelope_line {
         let end = memchr::memchr(b'\n', &bytes).map_or(bytes.len(), |i| i + 1);
         let line = String::from_utf8_lossy(&bytes[..end]);
@@ -640,25 +887,21 @@ fn read_single(
     } else {
         (0, None)
     };
-    let raw = RawMessage {
+    Ok(RawMessage {
         bytes,
         origin: Origin {
-            path: path.to_path_buf(),
+            path,
             offset: 0,
             format,
         },
         envelope,
         skip,
-    };
-    Ok(send_parsed(raw, bytes_done, session, sender))
+    })
 }
 
-fn send_parsed(
-    raw: RawMessage,
-    bytes_done: u64,
-    session: &SmimeSession,
-    sender: &Outbox<'_>,
-) -> bool {
+/// Hashes, parses and packs one message, verifies or decrypts its S/MIME layer, and
+/// gathers the text to index.
+fn parse_raw(raw: RawMessage, bytes_done: u64, session: &SmimeSession) -> Box<ReadMessage> {
     let sha256 = message::sha256_hex(&raw.bytes);
     let parsed = message::parse(raw.message_bytes(), raw.envelope.as_deref());
     let is_smime = matches!(parsed, Parsed::Message(_)) && smime::is_smime(raw.message_bytes());
@@ -670,17 +913,30 @@ fn send_parsed(
         };
         smime::process(raw.message_bytes(), &options)
     });
+    let search = match &parsed {
+        Parsed::Message(outer) => {
+            let mut text = SearchText::of(outer);
+            // Decrypted or unwrapped content is found by search like the outer message.
+            let content = smime.as_ref().and_then(|s| s.content.as_deref());
+            if let Some(Parsed::Message(inner)) = content.map(|c| message::parse(c, None)) {
+                text.append(&inner);
+            }
+            Some(text)
+        }
+        Parsed::Quarantined { .. } => None,
+    };
     let packed = store::pack(&raw.bytes);
-    let cost = raw.bytes.len() + packed.data.len();
-    let item = Item::Message(Box::new(ReadMessage {
-        message: NewMessage {
-            packed,
-            raw,
-            sha256,
-            parsed,
+    Box::new(ReadMessage {
+        pending: Pending {
+            message: NewMessage {
+                packed,
+                raw,
+                sha256,
+                parsed,
+            },
+            smime,
+            search,
         },
-        smime,
         bytes_done,
-    }));
-    sender.send(item, cost)
+    })
 }

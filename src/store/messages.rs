@@ -406,7 +406,7 @@ pub(super) fn delete_content(
     tx.execute("DELETE FROM message_raw WHERE message_id = ?1", [id])?;
     let attachments = tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
     tx.execute("DELETE FROM message_links WHERE message_id = ?1", [id])?;
-    tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+    super::search::remove_deleted(tx, id)?;
     // Decrypted or unwrapped content is a copy of the message's content and goes with it;
     // the verification report stays as evidence.
     tx.execute(
@@ -435,7 +435,10 @@ pub(super) fn delete_content(
     Ok(attachments)
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T, Error> {
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    text: &str,
+) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|source| Error::CorruptValue { column, source })
 }
 
@@ -516,7 +519,11 @@ fn write_message(
     tx.prepare_cached(
         "INSERT INTO message_raw (message_id, compression, bytes) VALUES (?1, ?2, ?3)",
     )?
-    .execute(params![id, message.packed.compression, message.packed.data])?;
+    .execute(params![
+        id,
+        message.packed.compression(),
+        message.packed.stored(&message.raw.bytes)
+    ])?;
     insert_origin(tx, id, &message.raw)?;
     Ok(outcome)
 }
@@ -575,130 +582,7 @@ fn insert_parsed(
         link_stmt.execute(params![id, "in-reply-to", position as i64, target])?;
     }
 
-    insert_search_text(tx, id, &SearchText::of(parsed))?;
     Ok(id)
-}
-
-/// The text the full-text index holds for one message.
-#[derive(Debug, Default)]
-pub(super) struct SearchText {
-    subject: String,
-    addresses: Vec<String>,
-    body: String,
-    attachments: Vec<String>,
-}
-
-impl SearchText {
-    pub(super) fn of(parsed: &ParsedMessage) -> Self {
-        let mut text = SearchText::default();
-        text.append(parsed);
-        text
-    }
-
-    /// Adds the text of `parsed`, such as the content of an S/MIME layer, to what the
-    /// outer message gave.
-    pub(super) fn append(&mut self, parsed: &ParsedMessage) {
-        if let Some(subject) = parsed.subject.as_deref().filter(|s| *s != self.subject) {
-            if !self.subject.is_empty() {
-                self.subject.push('\n');
-            }
-            self.subject.push_str(subject);
-        }
-        for mailbox in parsed
-            .from
-            .iter()
-            .chain(&parsed.to)
-            .chain(&parsed.cc)
-            .chain(&parsed.bcc)
-        {
-            let mailbox = mailbox.to_string();
-            if !self.addresses.contains(&mailbox) {
-                self.addresses.push(mailbox);
-            }
-        }
-        if !parsed.body_text.is_empty() {
-            if !self.body.is_empty() {
-                self.body.push('\n');
-            }
-            self.body.push_str(&parsed.body_text);
-        }
-        self.attachments
-            .extend(parsed.attachments.iter().filter_map(|a| a.name.clone()));
-    }
-}
-
-pub(super) fn insert_search_text(
-    tx: &Transaction<'_>,
-    id: i64,
-    text: &SearchText,
-) -> Result<(), Error> {
-    tx.prepare_cached(
-        "INSERT INTO messages_fts (rowid, subject, addresses, body, attachments) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        id,
-        text.subject,
-        text.addresses.join("\n"),
-        text.body,
-        text.attachments.join("\n"),
-    ])?;
-    Ok(())
-}
-
-/// Rebuilds the index entry of message `id` from its stored summary, adding `inner`: the
-/// content an S/MIME layer opened, so that decrypted text is found by search. Deleted and
-/// quarantined messages are left as they are.
-pub(super) fn reindex_with_inner(
-    tx: &Transaction<'_>,
-    id: i64,
-    inner: &ParsedMessage,
-) -> Result<(), Error> {
-    let row = tx
-        .query_row(
-            "SELECT subject, from_name, from_address, to_json, cc_json, bcc_json, body_text \
-             FROM messages WHERE id = ?1 AND status = 'parsed' \
-             AND NOT EXISTS (SELECT 1 FROM message_deletions d WHERE d.message_id = messages.id)",
-            [id],
-            |row| {
-                Ok((
-                    row.get::<_, Option<String>>(0)?,
-                    row.get::<_, Option<String>>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((subject, from_name, from_address, to, cc, bcc, body)) = row else {
-        return Ok(());
-    };
-    let from = (from_name.is_some() || from_address.is_some()).then_some(Mailbox {
-        name: from_name,
-        address: from_address,
-    });
-    let mut addresses: Vec<String> = from.iter().map(Mailbox::to_string).collect();
-    for (column, json) in [("to_json", &to), ("cc_json", &cc), ("bcc_json", &bcc)] {
-        let mailboxes: Vec<Mailbox> = from_json(column, json)?;
-        addresses.extend(mailboxes.iter().map(Mailbox::to_string));
-    }
-    let attachments = tx
-        .prepare_cached(
-            "SELECT name FROM attachments WHERE message_id = ?1 AND name IS NOT NULL ORDER BY position",
-        )?
-        .query_map([id], |row| row.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    let mut text = SearchText {
-        subject: subject.unwrap_or_default(),
-        addresses,
-        body,
-        attachments,
-    };
-    text.append(inner);
-    tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
-    insert_search_text(tx, id, &text)
 }
 
 fn insert_origin(tx: &Transaction<'_>, id: i64, raw: &RawMessage) -> Result<(), Error> {

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_references_json.sql"),
     include_str!("migrations/0010_task_policy.sql"),
     include_str!("migrations/0011_drafts.sql"),
+    include_str!("migrations/0012_search_file.sql"),
 ];
 
 /// The schema version this build writes.

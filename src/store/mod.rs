@@ -1,5 +1,7 @@
 //! The local SQLite store: one file holding every imported message byte for byte, its
-//! parsed summary, a full-text index, and the SOPP 8119 decisions, tasks and audit log.
+//! parsed summary, and the SOPP 8119 decisions, tasks and audit log, plus a second file
+//! beside it (`<store>-search`) holding the full-text index, which is rebuilt from the
+//! first when missing.
 //!
 //! The store owns the schema and all SQL. It opens in WAL mode with foreign keys on, so
 //! an import killed at any point leaves the last committed batch intact and a rerun
@@ -12,6 +14,7 @@ mod messages;
 mod migrations;
 mod queue;
 mod raw;
+mod search;
 mod settings;
 mod smime;
 mod sopp;
@@ -26,6 +29,7 @@ pub use messages::{MessageDeletion, MessageRow, NewMessage, StoredMessage, Write
 pub use migrations::SCHEMA_VERSION;
 pub use queue::{OpenTask, QueueRecord};
 pub use raw::{pack, PackedBytes};
+pub use search::{search_path, SearchIndexer, SearchText};
 pub use settings::{SettingKey, SettingValue};
 pub use smime::{verdict_name, SecurePartner, StoredKey, StoredSmime, TrustEntry};
 pub use sopp::{
@@ -275,6 +279,13 @@ impl Store {
 
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, Error> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Keep each prepared statement's plan. Without this, the bundled SQLite (built with
+        // STAT4) prepares a statement again whenever a value bound to an indexed column
+        // changes, which the import does for every message.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // 16 KiB pages hold a typical message in one or two pages instead of a chain of
         // overflow pages. The size applies only to a new, empty database file.
         conn.pragma_update(None, "page_size", 16384)?;
@@ -282,14 +293,17 @@ impl Store {
         // Checkpoint every 8192 pages (128 MiB) instead of SQLite's 1000: an import then
         // copies the WAL into the database in long sequential runs, and the file is cut
         // back to 64 MiB afterwards.
-        conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
+        conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         // NORMAL in WAL mode survives a killed process; only a power loss can drop the
         // last transactions, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, path })
+        search::attach(&conn, &path)?;
+        let mut store = Store { conn, path };
+        store.catch_up_search()?;
+        Ok(store)
     }
 
     /// Returns the database file path.
@@ -308,7 +322,65 @@ impl Store {
     }
 }
 
+/// Copies the write-ahead log into the database file on a connection of its own while an
+/// import writes, so that the writing thread does not stop for checkpoints.
+pub struct Checkpointer {
+    conn: Connection,
+}
+
+impl Checkpointer {
+    /// Runs one passive checkpoint: it copies what it can without waiting for anyone.
+    pub fn checkpoint(&self) -> Result<(), Error> {
+        self.conn
+            .query_row("PRAGMA main.wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// Pages of WAL after which the store's own connection checkpoints.
+const AUTO_CHECKPOINT_PAGES: i64 = 8192;
+
 impl Store {
+    /// Hands checkpoints to a [`Checkpointer`] on a second connection and turns off this
+    /// connection's own; returns `None` for an in-memory store. The caller runs the
+    /// checkpointer on another thread and calls [`Store::end_background_checkpoints`]
+    /// afterwards.
+    ///
+    /// A writer that never pauses keeps the log from ever being restarted, so the caller
+    /// bounds it with [`Store::limit_wal`].
+    pub fn begin_background_checkpoints(&mut self) -> Result<Option<Checkpointer>, Error> {
+        if self.path.as_os_str() == ":memory:" {
+            return Ok(None);
+        }
+        let conn = Connection::open(&self.path).map_err(|source| Error::Open {
+            path: self.path.clone(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(Some(Checkpointer { conn }))
+    }
+
+    /// Checkpoints on this connection, waiting for readers and restarting the log, when
+    /// the WAL file has grown past `limit` bytes.
+    pub fn limit_wal(&mut self, limit: u64) -> Result<(), Error> {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if size > limit {
+            self.conn
+                .query_row("PRAGMA main.wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// Turns this connection's automatic checkpoints back on.
+    pub fn end_background_checkpoints(&mut self) -> Result<(), Error> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
+        Ok(())
+    }
+
     /// Records the start of an import run and returns its id.
     pub fn begin_import(&mut self) -> Result<i64, Error> {
         self.conn.execute(

@@ -259,8 +259,8 @@ impl Store {
                     report.checked_at.to_string(),
                 ],
             )?;
-            if let Some(inner) = &summary {
-                super::messages::reindex_with_inner(&tx, *message_id, inner)?;
+            if summary.is_some() {
+                super::search::reindex(&tx, *message_id)?;
             }
             let seen = seen_at.unwrap_or(report.checked_at).to_string();
             for signer in report.signers() {

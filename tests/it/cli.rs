@@ -201,4 +201,9 @@ fn killed_import_rerun_completes() {
     );
     let store = regmail::store::Store::open(&db).expect("reopen");
     assert_eq!(store.message_count().expect("count"), MESSAGES as u64);
+    // The index file is written apart from the messages; every message is found.
+    let found = store
+        .list_messages(Some("STN 125742/0"), MESSAGES + 1)
+        .expect("search");
+    assert_eq!(found.len(), MESSAGES, "every message in the search index");
 }

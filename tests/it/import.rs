@@ -106,24 +106,8 @@ fn summary_fields_and_thread_links() {
 #[test]
 fn search_covers_subject_addresses_body_and_attachment_names() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let with_attachment: &[u8] = b"From: sponsor@acmebio.example\r\n\
-Subject: Quarterly report\r\n\
-MIME-Version: 1.0\r\n\
-Content-Type: multipart/mixed; boundary=b\r\n\
-\r\n\
---b\r\n\
-Content-Type: text/plain\r\n\
-\r\n\
-See attached.\r\n\
---b\r\n\
-Content-Type: application/pdf\r\n\
-Content-Disposition: attachment; filename=\"lyophilization-summary.pdf\"\r\n\
-Content-Transfer-Encoding: base64\r\n\
-\r\n\
-JVBERi0xLjQK\r\n\
---b--\r\n";
     let a = write(dir.path(), "reply.eml", REPLY);
-    let b = write(dir.path(), "report.eml", with_attachment);
+    let b = write(dir.path(), "report.eml", REPORT);
     let mut store = memory_store();
     import_into(&mut store, &[a, b]);
     let cases: &[(&str, &[i64])] = &[
@@ -136,14 +120,7 @@ JVBERi0xLjQK\r\n\
         ("nonexistentword", &[]),
     ];
     for (query, expected) in cases {
-        let mut ids: Vec<i64> = store
-            .list_messages(Some(query), 100)
-            .expect("search")
-            .iter()
-            .map(|r| r.id)
-            .collect();
-        ids.sort();
-        assert_eq!(ids, *expected, "query {query:?}");
+        assert_eq!(found(&store, query), *expected, "query {query:?}");
     }
 }
 
@@ -229,4 +206,256 @@ fn references_move_to_the_message_row_on_upgrade() {
         )
         .expect("count");
     assert_eq!(rows, 0, "reference rows removed");
+}
+
+/// A message with an attachment, for search tests that need a second message.
+const REPORT: &[u8] = b"Message-ID: <report-1@example.com>\r\n\
+From: sponsor@acmebio.example\r\n\
+Subject: Quarterly report\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\
+\r\n\
+--b\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+See attached.\r\n\
+--b\r\n\
+Content-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename=\"lyophilization-summary.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+JVBERi0xLjQK\r\n\
+--b--\r\n";
+
+/// The sorted ids a search finds.
+fn found(store: &Store, query: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = store
+        .list_messages(Some(query), 100)
+        .expect("search")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A store file holding `REPLY` (id 1) and `REPORT` (id 2), with its folder.
+fn store_file_with_two() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let a = write(dir.path(), "mail/reply.eml", REPLY);
+    let b = write(dir.path(), "mail/report.eml", REPORT);
+    let mut store = Store::open(&db).expect("open");
+    let report = import_into(&mut store, &[a, b]);
+    assert_eq!(report.imported, 2);
+    (dir, db)
+}
+
+/// Runs `sql` on the index file of the store at `db`, as a crash or a lost file would
+/// leave it.
+fn damage_index(db: &std::path::Path, sql: &str) {
+    let conn = rusqlite::Connection::open(regmail::store::search_path(db)).expect("open index");
+    conn.execute_batch(sql).expect("change index");
+}
+
+#[test]
+fn search_index_lives_beside_the_store_and_is_rebuilt() {
+    let (dir, db) = store_file_with_two();
+    let index = regmail::store::search_path(&db);
+    assert_eq!(index, dir.path().join("regmail.db-search"));
+    assert!(index.is_file(), "index file {}", index.display());
+    let expected: &[(&str, &[i64])] = &[
+        ("potency", &[1]),
+        ("acmebio", &[1, 2]),
+        ("lyophilization", &[2]),
+        ("subject:quarterly", &[2]),
+    ];
+    let check = |when: &str| {
+        let store = Store::open(&db).expect("open");
+        for (query, ids) in expected {
+            assert_eq!(found(&store, query), *ids, "{when}: query {query:?}");
+        }
+    };
+    check("after import");
+
+    // Index entries lost after the messages were committed, as when an import is killed
+    // between the two files.
+    damage_index(
+        &db,
+        "DELETE FROM messages_fts WHERE rowid = 2; UPDATE search_state SET indexed_through = 1;",
+    );
+    check("after catching up");
+
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = index.clone().into_os_string();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
+    check("after the index file was deleted");
+}
+
+#[test]
+fn deletion_interrupted_between_files_is_finished_at_open() {
+    let (_dir, db) = store_file_with_two();
+    // A deletion that reached the store but not the index. The row stands in for the
+    // task that deleted it, so foreign keys are off on this connection.
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open store");
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             UPDATE messages SET subject = NULL, body_text = '' WHERE id = 2;
+             INSERT INTO message_deletions (message_id, deleted_at, deleted_by, task_id, section)
+                 VALUES (2, '2025-03-05T17:00:00Z', 'reviewer', 99, 'V.B.2.a.iii');",
+        )
+        .expect("delete in the store only");
+    }
+    let store = Store::open(&db).expect("open");
+    assert_eq!(
+        found(&store, "lyophilization"),
+        Vec::<i64>::new(),
+        "deleted entry"
+    );
+    assert_eq!(found(&store, "potency"), vec![1], "other entries kept");
+    drop(store);
+
+    // A deletion recorded in the index for a message the store kept: its entry comes back.
+    damage_index(&db, "INSERT INTO search_deleted (message_id) VALUES (1);");
+    {
+        let conn = rusqlite::Connection::open(regmail::store::search_path(&db)).expect("open");
+        conn.execute("DELETE FROM messages_fts WHERE rowid = 1", [])
+            .expect("remove entry");
+    }
+    let store = Store::open(&db).expect("open");
+    assert_eq!(found(&store, "potency"), vec![1], "entry restored");
+    assert_eq!(
+        found(&store, "lyophilization"),
+        Vec::<i64>::new(),
+        "still deleted"
+    );
+}
+
+#[test]
+fn messages_keep_their_order_whatever_the_worker_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut mbox = Vec::new();
+    for i in 0..150 {
+        // Sizes vary so that chunks close on size as well as on count.
+        let body = "Stability data for lot {i}.\n".repeat(1 + (i * 37) % 400);
+        mbox.extend_from_slice(
+            format!(
+                "From sender@acmebio.example Tue Mar  4 10:15:00 2025\n\
+                 Message-ID: <order-{i}@acmebio.example>\n\
+                 From: sender@acmebio.example\n\
+                 Subject: message {i}\n\n{body}\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let mbox_path = write(dir.path(), "mail/all.mbox", &mbox);
+    for i in 0..40 {
+        let message = format!(
+            "Message-ID: <file-{i}@acmebio.example>\r\nFrom: sender@acmebio.example\r\n\
+             Subject: file {i:02}\r\n\r\nBody {i}.\r\n"
+        );
+        write(
+            dir.path(),
+            &format!("mail/files/{i:02}.eml"),
+            message.as_bytes(),
+        );
+    }
+    let paths = [mbox_path, dir.path().join("mail/files")];
+    let imported = |workers: usize, batch_size: usize| {
+        let mut store = memory_store();
+        let options = regmail::import::ImportOptions {
+            workers,
+            batch_size,
+            ..Default::default()
+        };
+        let report = crate::import_with(&mut store, &paths, options);
+        assert_eq!(report.imported, 190, "{workers} workers: {report:?}");
+        let mut rows = store.list_messages(None, 1000).expect("list");
+        rows.sort_by_key(|r| r.id);
+        rows.into_iter()
+            .map(|r| (r.id, r.message_id.unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let one = imported(1, 512);
+    let expected: Vec<String> = (0..150)
+        .map(|i| format!("order-{i}@acmebio.example"))
+        .chain((0..40).map(|i| format!("file-{i}@acmebio.example")))
+        .collect();
+    assert_eq!(
+        one.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(),
+        expected,
+        "one worker stores messages in the order found"
+    );
+    for (workers, batch_size) in [(2, 512), (3, 7), (8, 1)] {
+        assert_eq!(
+            imported(workers, batch_size),
+            one,
+            "{workers} workers, batches of {batch_size}"
+        );
+    }
+}
+
+#[test]
+fn index_of_another_or_newer_store_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let reply = write(dir.path(), "mail/reply.eml", REPLY);
+    let report = write(dir.path(), "mail/report.eml", REPORT);
+    let remove_store = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = db.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    };
+
+    // An older copy of the store (one message) put back beside the index of two.
+    {
+        let mut store = Store::open(&db).expect("open");
+        import_into(&mut store, std::slice::from_ref(&reply));
+        store
+            .connection()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+    }
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy store");
+    {
+        let mut store = Store::open(&db).expect("open");
+        import_into(&mut store, std::slice::from_ref(&report));
+        assert_eq!(found(&store, "acmebio"), vec![1, 2], "both indexed");
+    }
+    remove_store();
+    std::fs::copy(&copy, &db).expect("restore copy");
+    {
+        let mut store = Store::open(&db).expect("open the older copy");
+        assert_eq!(
+            found(&store, "lyophilization"),
+            Vec::<i64>::new(),
+            "newer entry dropped"
+        );
+        assert_eq!(found(&store, "potency"), vec![1], "own entry rebuilt");
+        import_into(&mut store, std::slice::from_ref(&report));
+        assert_eq!(found(&store, "lyophilization"), vec![2], "imported again");
+    }
+
+    // A new store created where another one was deleted, beside that one's index.
+    remove_store();
+    let mut store = Store::open(&db).expect("open a new store");
+    import_into(&mut store, std::slice::from_ref(&report));
+    let cases: &[(&str, &[i64])] = &[
+        ("potency", &[]),
+        ("lyophilization", &[1]),
+        ("acmebio", &[1]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            found(&store, query),
+            *expected,
+            "new store: query {query:?}"
+        );
+    }
 }
