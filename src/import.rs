@@ -350,7 +350,7 @@ impl Index<'_> {
 const WAL_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// What a parsing worker hands the writer. `cost` is the share of the in-flight byte
-/// budget the item holds until the writer has stored it.
+/// budget the item takes up until the writer has stored it.
 enum Item {
     Message { read: Box<ReadMessage>, cost: usize },
     Failed { skipped: Skipped, cost: usize },
@@ -709,7 +709,7 @@ struct Dealer<'a> {
 }
 
 impl Dealer<'_> {
-    /// Queues `job`, which holds `cost` bytes, after waiting for room in the budget;
+    /// Queues `job`, of `cost` bytes, after waiting for room in the budget;
     /// returns false when the writer has stopped.
     fn deal(&mut self, job: Job, cost: usize) -> bool {
         if !self.budget.acquire(cost) {

@@ -278,14 +278,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, Error> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // Keep each prepared statement's plan. Without this, the bundled SQLite (built with
-        // STAT4) prepares a statement again whenever a value bound to an indexed column
-        // changes, which the import does for every message.
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-            true,
-        )?;
+        configure(&conn)?;
         // 16 KiB pages hold a typical message in one or two pages instead of a chain of
         // overflow pages. The size applies only to a new, empty database file.
         conn.pragma_update(None, "page_size", 16384)?;
@@ -295,10 +288,6 @@ impl Store {
         // back to 64 MiB afterwards.
         conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
-        // NORMAL in WAL mode survives a killed process; only a power loss can drop the
-        // last transactions, never corrupt the file.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn)?;
         search::attach(&conn, &path)?;
         let mut store = Store { conn, path };
@@ -320,6 +309,24 @@ impl Store {
     pub fn connection_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// Sets what every connection to a store needs, the store's own and those of the threads
+/// that help an import.
+fn configure(conn: &Connection) -> Result<(), Error> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Keep each prepared statement's plan. Without this, the bundled SQLite (built with
+    // STAT4) prepares a statement again whenever a value bound to an indexed column
+    // changes, which the import does for every message.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    // NORMAL in WAL mode survives a killed process; only a power loss can drop the last
+    // transactions, never corrupt the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
 }
 
 /// Copies the write-ahead log into the database file on a connection of its own while an
@@ -356,7 +363,7 @@ impl Store {
             path: self.path.clone(),
             source,
         })?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        configure(&conn)?;
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(Some(Checkpointer { conn }))
     }

@@ -42,7 +42,7 @@ CREATE TABLE search.search_deleted (
 /// Messages indexed per transaction when the index catches up with the store.
 const CATCH_UP_BATCH: i64 = 500;
 
-/// The text the full-text index holds for one message.
+/// The text the full-text index contains for one message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchText {
     subject: String,
@@ -123,7 +123,7 @@ pub(super) fn attach(conn: &Connection, store: &Path) -> Result<(), Error> {
         (version != 0).then_some("it was written by another version of Regmail")
     } else {
         // The same file name beside another store, or beside an older copy of this one,
-        // holds entries this store does not have.
+        // contains entries this store does not have.
         let (same_store, ahead): (bool, bool) = conn.query_row(
             "SELECT s.store_id = i.store_id, \
              s.indexed_through > (SELECT coalesce(max(id), 0) FROM main.messages) \
@@ -134,7 +134,7 @@ pub(super) fn attach(conn: &Connection, store: &Path) -> Result<(), Error> {
         if !same_store {
             Some("it belongs to another store")
         } else if ahead {
-            Some("it holds messages the store does not")
+            Some("it contains messages the store does not")
         } else {
             return Ok(());
         }
@@ -154,8 +154,8 @@ pub(super) fn attach(conn: &Connection, store: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// A connection of its own to the index file, for a thread that indexes messages while an
-/// import writes them.
+/// A connection of its own to the store and its index file, for a thread that indexes
+/// messages while an import writes them.
 pub struct SearchIndexer {
     conn: Connection,
 }
@@ -164,24 +164,76 @@ impl SearchIndexer {
     /// Indexes `entries` (message id and text, in id order) in one transaction. Call it
     /// only once the messages' rows are committed.
     pub fn index(&mut self, entries: &[(i64, SearchText)]) -> Result<(), Error> {
+        let Some(&(last, _)) = entries.last() else {
+            return Ok(());
+        };
         let tx = self.conn.transaction()?;
-        insert_entries(&tx, entries)?;
+        index_through(&tx, entries, last)?;
         tx.commit()?;
         Ok(())
     }
 }
 
-fn insert_entries(tx: &Transaction<'_>, entries: &[(i64, SearchText)]) -> Result<(), Error> {
-    for (id, text) in entries {
-        insert_search_text(tx, *id, text)?;
-    }
-    if let Some(last) = entries.iter().map(|(id, _)| *id).max() {
-        tx.execute(
-            "UPDATE search_state SET indexed_through = max(indexed_through, ?1)",
-            [last],
-        )?;
-    }
+/// Takes the index file's write lock. It must come before anything else in the transaction
+/// reads the file: a transaction that read an older snapshot could not write afterwards.
+fn lock_index(tx: &Transaction<'_>) -> Result<(), Error> {
+    tx.execute(
+        "UPDATE search.search_state SET indexed_through = indexed_through WHERE id = 1",
+        [],
+    )?;
     Ok(())
+}
+
+/// Indexes every stored message above `indexed_through` up to id `last`, and moves the
+/// mark to `last`. The text comes from `entries` (in id order) where given, else from the
+/// store. Entries the mark has passed are skipped: another connection indexed them, such
+/// as a store opened while this import ran. Returns the number of messages indexed.
+fn index_through(
+    tx: &Transaction<'_>,
+    entries: &[(i64, SearchText)],
+    last: i64,
+) -> Result<u64, Error> {
+    lock_index(tx)?;
+    let from = indexed_through(tx)?;
+    if last <= from {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM messages WHERE id > ?1 AND id <= ?2 ORDER BY id")?
+        .query_map([from, last], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut given = entries.iter().peekable();
+    let mut indexed = 0;
+    for id in ids {
+        while given.next_if(|(entry, _)| *entry < id).is_some() {}
+        let stored;
+        let text = match given.next_if(|(entry, _)| *entry == id) {
+            Some((_, text)) => Some(text),
+            None => {
+                stored = stored_search_text(tx, id)?;
+                stored.as_ref()
+            }
+        };
+        match text {
+            Some(text) => {
+                insert_search_text(tx, id, text)?;
+                indexed += 1;
+            }
+            // Quarantined messages have no entry; deleted ones are recorded as removed.
+            None => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO search.search_deleted (message_id) \
+                     SELECT message_id FROM message_deletions WHERE message_id = ?1",
+                )?
+                .execute([id])?;
+            }
+        }
+    }
+    tx.execute(
+        "UPDATE search.search_state SET indexed_through = ?1 WHERE id = 1",
+        [last],
+    )?;
+    Ok(indexed)
 }
 
 pub(super) fn insert_search_text(
@@ -202,7 +254,7 @@ pub(super) fn insert_search_text(
     Ok(())
 }
 
-/// Returns the highest message id the index holds every message up to.
+/// Returns the mark below which every message is indexed: the highest id indexed in order.
 pub(super) fn indexed_through(conn: &Connection) -> Result<i64, Error> {
     Ok(conn.query_row(
         "SELECT indexed_through FROM search.search_state WHERE id = 1",
@@ -211,10 +263,11 @@ pub(super) fn indexed_through(conn: &Connection) -> Result<i64, Error> {
     )?)
 }
 
-/// Rebuilds the index entry of message `id` from what the store holds: the summary, the
+/// Rebuilds the index entry of message `id` from what the store contains: the summary, the
 /// attachment names and the content an S/MIME layer opened. Does nothing for a message the
 /// index has not reached yet, or one that is deleted or quarantined.
 pub(super) fn reindex(tx: &Transaction<'_>, id: i64) -> Result<(), Error> {
+    lock_index(tx)?;
     if id > indexed_through(tx)? {
         return Ok(());
     }
@@ -227,6 +280,7 @@ pub(super) fn reindex(tx: &Transaction<'_>, id: i64) -> Result<(), Error> {
 
 /// Removes deleted message `id` from the index and records that it was removed.
 pub(super) fn remove_deleted(tx: &Transaction<'_>, id: i64) -> Result<(), Error> {
+    lock_index(tx)?;
     if id <= indexed_through(tx)? {
         tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
     }
@@ -296,24 +350,29 @@ fn stored_search_text(tx: &Transaction<'_>, id: i64) -> Result<Option<SearchText
 }
 
 impl Store {
-    /// Opens a connection of its own to the index file, for indexing on another thread
-    /// during an import; returns `None` for an in-memory store, whose index only this
-    /// connection can reach.
+    /// Opens a connection of its own to the store and its index file, for indexing on
+    /// another thread during an import; returns `None` for an in-memory store, whose index
+    /// only this connection can reach.
     pub fn search_indexer(&self) -> Result<Option<SearchIndexer>, Error> {
         if self.path.as_os_str() == ":memory:" {
             return Ok(None);
         }
-        let file = search_path(&self.path);
-        let conn = Connection::open(&file).map_err(|source| Error::Open { path: file, source })?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let conn = Connection::open(&self.path).map_err(|source| Error::Open {
+            path: self.path.clone(),
+            source,
+        })?;
+        super::configure(&conn)?;
+        attach(&conn, &self.path)?;
         Ok(Some(SearchIndexer { conn }))
     }
 
     /// Indexes `entries` (message id and text, in id order) on this connection.
     pub fn index_search(&mut self, entries: &[(i64, SearchText)]) -> Result<(), Error> {
+        let Some(&(last, _)) = entries.last() else {
+            return Ok(());
+        };
         let tx = self.conn.transaction()?;
-        insert_entries(&tx, entries)?;
+        index_through(&tx, entries, last)?;
         tx.commit()?;
         Ok(())
     }
@@ -322,67 +381,46 @@ impl Store {
     /// the store, restores entries whose deletion reached only the index, and indexes the
     /// messages above `indexed_through`. Returns the number of messages indexed.
     pub(super) fn catch_up_search(&mut self) -> Result<u64, Error> {
-        let tx = self.conn.transaction()?;
-        let through = indexed_through(&tx)?;
-        let unfinished: Vec<i64> = tx
-            .prepare(
-                "SELECT message_id FROM message_deletions WHERE message_id <= ?1 \
-                 EXCEPT SELECT message_id FROM search.search_deleted",
-            )?
-            .query_map([through], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in unfinished {
-            remove_deleted(&tx, id)?;
+        const UNFINISHED: &str = "SELECT message_id FROM message_deletions \
+             WHERE message_id <= (SELECT indexed_through FROM search.search_state) \
+             EXCEPT SELECT message_id FROM search.search_deleted";
+        const RESTORED: &str = "SELECT message_id FROM search.search_deleted \
+             EXCEPT SELECT message_id FROM message_deletions";
+        let ids = |conn: &Connection, sql: &str| -> Result<Vec<i64>, Error> {
+            Ok(conn
+                .prepare(sql)?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?)
+        };
+        // Checked before any write, so that opening a store that needs nothing writes
+        // nothing.
+        if !ids(&self.conn, UNFINISHED)?.is_empty() || !ids(&self.conn, RESTORED)?.is_empty() {
+            let tx = self.conn.transaction()?;
+            lock_index(&tx)?;
+            for id in ids(&tx, UNFINISHED)? {
+                remove_deleted(&tx, id)?;
+            }
+            for id in ids(&tx, RESTORED)? {
+                tx.execute(
+                    "DELETE FROM search.search_deleted WHERE message_id = ?1",
+                    [id],
+                )?;
+                reindex(&tx, id)?;
+            }
+            tx.commit()?;
         }
-        let restored: Vec<i64> = tx
-            .prepare(
-                "SELECT message_id FROM search.search_deleted \
-                 EXCEPT SELECT message_id FROM message_deletions",
-            )?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in restored {
-            tx.execute(
-                "DELETE FROM search.search_deleted WHERE message_id = ?1",
-                [id],
-            )?;
-            reindex(&tx, id)?;
-        }
-        tx.commit()?;
 
-        let last: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM messages", [], |row| {
-                    row.get(0)
-                })?;
-        let mut indexed = 0u64;
-        let mut from = through;
+        let (mut from, last): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT indexed_through FROM search.search_state), \
+             (SELECT coalesce(max(id), 0) FROM messages)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let mut indexed = 0;
         while from < last {
             let to = (from + CATCH_UP_BATCH).min(last);
             let tx = self.conn.transaction()?;
-            let ids: Vec<i64> = tx
-                .prepare("SELECT id FROM messages WHERE id > ?1 AND id <= ?2 ORDER BY id")?
-                .query_map([from, to], |row| row.get(0))?
-                .collect::<Result<_, _>>()?;
-            for id in ids {
-                match stored_search_text(&tx, id)? {
-                    Some(text) => {
-                        insert_search_text(&tx, id, &text)?;
-                        indexed += 1;
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT OR IGNORE INTO search.search_deleted (message_id) \
-                             SELECT message_id FROM message_deletions WHERE message_id = ?1",
-                            [id],
-                        )?;
-                    }
-                }
-            }
-            tx.execute(
-                "UPDATE search.search_state SET indexed_through = max(indexed_through, ?1)",
-                [to],
-            )?;
+            indexed += index_through(&tx, &[], to)?;
             tx.commit()?;
             from = to;
         }
@@ -406,8 +444,16 @@ mod tests {
     }
 
     #[test]
-    fn removing_an_entry_never_indexed_keeps_the_index_sound() {
+    fn removing_unindexed_entry_is_harmless() {
         let mut store = Store::open_in_memory().expect("store");
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO messages (id, sha256, size, status, imported_at) VALUES \
+                 (1, 'a', 1, 'parsed', 'now'), (2, 'b', 1, 'quarantined', 'now'), \
+                 (3, 'c', 1, 'parsed', 'now');",
+            )
+            .expect("messages");
         store
             .index_search(&[(1, text("Potency", "assay")), (3, text("Stability", "lot"))])
             .expect("index");
@@ -443,6 +489,49 @@ mod tests {
             .query_row("SELECT count(*) FROM search_deleted", [], |row| row.get(0))
             .expect("count");
         assert_eq!(recorded, 2, "both deletions recorded");
+    }
+
+    #[test]
+    fn index_fills_gaps_skips_indexed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("regmail.db");
+        let store = Store::open(&db).expect("open");
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO messages (id, sha256, size, status, subject, imported_at) VALUES \
+                 (1, 'a', 1, 'parsed', 'Potency assay', 'now'), \
+                 (2, 'b', 1, 'parsed', 'Stability lot', 'now'), \
+                 (3, 'c', 1, 'parsed', 'Potency lot', 'now');",
+            )
+            .expect("messages");
+        let mut indexer = store
+            .search_indexer()
+            .expect("indexer")
+            .expect("file store");
+        // Message 1 was committed by another import whose entries never came: its text is
+        // taken from the store.
+        indexer
+            .index(&[(2, text("Stability lot", "")), (3, text("Potency lot", ""))])
+            .expect("index");
+        // A store opened meanwhile finds nothing to catch up; entries sent again, as by an
+        // import whose batch another connection already indexed, are skipped.
+        let mut other = Store::open(&db).expect("open again");
+        assert_eq!(other.catch_up_search().expect("catch up"), 0);
+        indexer
+            .index(&[(1, text("Potency assay", "")), (3, text("Potency lot", ""))])
+            .expect("index again");
+        let cases: &[(&str, &[i64])] = &[("potency", &[1, 3]), ("lot", &[2, 3]), ("assay", &[1])];
+        for (query, expected) in cases {
+            let mut ids: Vec<i64> = other
+                .list_messages(Some(query), 10)
+                .expect("search")
+                .iter()
+                .map(|row| row.id)
+                .collect();
+            ids.sort();
+            assert_eq!(ids, *expected, "query {query}: one row per message");
+        }
     }
 
     #[test]

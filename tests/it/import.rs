@@ -259,7 +259,7 @@ fn damage_index(db: &std::path::Path, sql: &str) {
 }
 
 #[test]
-fn search_index_lives_beside_the_store_and_is_rebuilt() {
+fn search_index_file_rebuilt() {
     let (dir, db) = store_file_with_two();
     let index = regmail::store::search_path(&db);
     assert_eq!(index, dir.path().join("regmail.db-search"));
@@ -295,7 +295,7 @@ fn search_index_lives_beside_the_store_and_is_rebuilt() {
 }
 
 #[test]
-fn deletion_interrupted_between_files_is_finished_at_open() {
+fn interrupted_deletion_finished_at_open() {
     let (_dir, db) = store_file_with_two();
     // A deletion that reached the store but not the index. The row stands in for the
     // task that deleted it, so foreign keys are off on this connection.
@@ -335,7 +335,7 @@ fn deletion_interrupted_between_files_is_finished_at_open() {
 }
 
 #[test]
-fn messages_keep_their_order_whatever_the_worker_count() {
+fn message_order_any_worker_count() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut mbox = Vec::new();
     for i in 0..150 {
@@ -399,7 +399,7 @@ fn messages_keep_their_order_whatever_the_worker_count() {
 }
 
 #[test]
-fn index_of_another_or_newer_store_is_rebuilt() {
+fn foreign_or_newer_index_rebuilt() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("regmail.db");
     let reply = write(dir.path(), "mail/reply.eml", REPLY);
