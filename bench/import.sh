@@ -156,6 +156,9 @@ timed() {
     local label=$1 output=$2
     shift 2
     local time_file=$results/$label.time
+    # Write out what earlier commands left dirty, so that no command waits on another's
+    # writeback when it syncs its own files.
+    sync
     read -r load1 _ </proc/loadavg
     if ! /usr/bin/time -f '%e %U %S %M' -o "$time_file" "$@" >"$output" 2>"$results/$label.stderr"; then
         echo "error: $label failed; see $results/$label.stderr" >&2

@@ -111,8 +111,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
 
 fn plan_folder(dir: &Path, plan: &mut Plan) -> Result<(), Error> {
     if mailbox::is_maildir(dir) {
-        for file in mailbox::maildir_files(dir)? {
-            let size = file_size(&file)?;
+        for (file, size) in mailbox::maildir_files(dir)? {
             plan.inputs.push((
                 Input::Message {
                     path: file,
