@@ -343,6 +343,11 @@ impl Index<'_> {
     }
 }
 
+/// The share of the input (1/20, by bytes) at whose end batches hold at most
+/// [`TAIL_BATCH`] messages.
+const TAIL_SHARE: u64 = 20;
+const TAIL_BATCH: usize = 64;
+
 /// WAL size past which the writer waits for a full checkpoint, when checkpoints run in the
 /// background: the log is restarted only when a checkpoint copies all of it, which a
 /// checkpointer racing a busy writer never does.
@@ -510,10 +515,16 @@ pub fn run_with_smime(
                 }
             }
             // Flush on count, on size, and when the reader is waiting for memory to be
-            // released (nothing arrived for a while), so that it never stalls.
-            if batch.len() >= batch_size
-                || held_bytes >= IN_FLIGHT_BYTES / 2
-                || (idle && held_bytes > 0)
+            // released (nothing arrived for a while), so that it never stalls. Near the end
+            // the batches shrink, so that the index thread and the checkpoint have little
+            // left to do once the last message is written.
+            let near_end = bytes_done >= state.bytes_total - state.bytes_total / TAIL_SHARE;
+            let limit = if near_end {
+                batch_size.min(TAIL_BATCH)
+            } else {
+                batch_size
+            };
+            if batch.len() >= limit || held_bytes >= IN_FLIGHT_BYTES / 2 || (idle && held_bytes > 0)
             {
                 let entries = flush(store, &mut batch, &mut report, &mut state)?;
                 budget.release(held_bytes);
@@ -531,6 +542,10 @@ pub fn run_with_smime(
         let entries = flush(store, &mut batch, &mut report, &mut state)?;
         budget.release(held_bytes);
         index.send(store, entries)?;
+        if let Some(checkpoints) = &checkpoints {
+            // Copied while the index thread finishes, not when the store is closed.
+            let _ = checkpoints.try_send(());
+        }
         index.finish()?;
         state.bytes_done = state.bytes_total;
         progress(&state);
