@@ -38,6 +38,8 @@ pub struct ImportOptions {
     pub batch_size: usize,
     /// Threads that parse messages; at least 1, at most 8.
     pub workers: usize,
+    /// WAL size in bytes past which the writer restarts the log (see [`WAL_LIMIT`]).
+    pub wal_limit: u64,
 }
 
 impl Default for ImportOptions {
@@ -46,6 +48,7 @@ impl Default for ImportOptions {
             mbox_variant: MboxVariant::Mboxrd,
             batch_size: 512,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            wal_limit: WAL_LIMIT,
         }
     }
 }
@@ -348,10 +351,11 @@ impl Index<'_> {
 const TAIL_SHARE: u64 = 20;
 const TAIL_BATCH: usize = 64;
 
-/// WAL size past which the writer waits for a full checkpoint, when checkpoints run in the
-/// background: the log is restarted only when a checkpoint copies all of it, which a
-/// checkpointer racing a busy writer never does.
-const WAL_LIMIT: u64 = 256 * 1024 * 1024;
+/// WAL size past which the writer restarts the log itself, when checkpoints run in the
+/// background: the log starts again from its beginning only after a checkpoint copies all
+/// of it, which a checkpoint racing a busy writer never does. The writer runs the restart
+/// between its own transactions, which a restart on another connection would make fail.
+pub const WAL_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// What a parsing worker hands the writer. `cost` is the share of the in-flight byte
 /// budget the item takes up until the writer has stored it.
@@ -433,6 +437,8 @@ pub fn run_with_smime(
     let budget = ByteBudget::new(IN_FLIGHT_BYTES);
     let indexer = store.search_indexer()?;
     let checkpointer = store.begin_background_checkpoints()?;
+    // Held by whichever of the writer and the checkpoint thread is checkpointing.
+    let checkpoint_turn = std::sync::Mutex::new(());
     let inputs = plan.inputs;
     let variant = options.mbox_variant;
     let written = std::thread::scope(|scope| -> Result<(), Error> {
@@ -470,8 +476,12 @@ pub fn run_with_smime(
         };
         let checkpoints = checkpointer.map(|checkpointer| {
             let (sender, requests) = mpsc::sync_channel::<()>(1);
+            let turn = &checkpoint_turn;
             scope.spawn(move || {
                 for () in requests {
+                    let _turn = turn
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     if let Err(err) = checkpointer.checkpoint() {
                         tracing::warn!(%err, "background checkpoint failed");
                     }
@@ -533,7 +543,14 @@ pub fn run_with_smime(
                 if let Some(checkpoints) = &checkpoints {
                     // A request already waiting covers this batch too.
                     let _ = checkpoints.try_send(());
-                    store.limit_wal(WAL_LIMIT)?;
+                    if store.wal_size() > options.wal_limit {
+                        // SQLite runs one checkpoint at a time: waiting for the turn keeps
+                        // the restart from failing on a background checkpoint in progress.
+                        let _turn = checkpoint_turn
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        store.restart_wal()?;
+                    }
                 }
                 state.bytes_done = bytes_done;
                 progress(&state);

@@ -354,7 +354,7 @@ impl Store {
     /// afterwards.
     ///
     /// A writer that never pauses keeps the log from ever being restarted, so the caller
-    /// bounds it with [`Store::limit_wal`].
+    /// bounds it with [`Store::restart_wal`].
     pub fn begin_background_checkpoints(&mut self) -> Result<Option<Checkpointer>, Error> {
         if self.path.as_os_str() == ":memory:" {
             return Ok(None);
@@ -368,15 +368,25 @@ impl Store {
         Ok(Some(Checkpointer { conn }))
     }
 
-    /// Checkpoints on this connection, waiting for readers and restarting the log, when
-    /// the WAL file has grown past `limit` bytes.
-    pub fn limit_wal(&mut self, limit: u64) -> Result<(), Error> {
+    /// Returns the size of the WAL file in bytes (0 when there is none).
+    pub fn wal_size(&self) -> u64 {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
-        let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
-        if size > limit {
-            self.conn
-                .query_row("PRAGMA main.wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+        std::fs::metadata(&wal).map_or(0, |m| m.len())
+    }
+
+    /// Copies the whole log into the database file, waiting for readers, so that the next
+    /// transaction writes the log from its beginning. A reader that stays longer than the
+    /// busy timeout leaves the log as it is, to be restarted later.
+    pub fn restart_wal(&mut self) -> Result<(), Error> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA main.wal_checkpoint(RESTART)", [], |row| row.get(0))?;
+        if busy != 0 {
+            tracing::debug!(
+                wal_bytes = self.wal_size(),
+                "the log could not be restarted yet"
+            );
         }
         Ok(())
     }

@@ -334,23 +334,32 @@ fn interrupted_deletion_finished_at_open() {
     );
 }
 
-#[test]
-fn message_order_any_worker_count() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// An mbox of `count` messages with Message-IDs `<{prefix}-{i}@acmebio.example>`, subject
+/// `message {i}` and the body `body(i)`.
+fn mbox_of(count: usize, prefix: &str, body: impl Fn(usize) -> String) -> Vec<u8> {
     let mut mbox = Vec::new();
-    for i in 0..150 {
-        // Sizes vary so that chunks close on size as well as on count.
-        let body = "Stability data for lot {i}.\n".repeat(1 + (i * 37) % 400);
+    for i in 0..count {
         mbox.extend_from_slice(
             format!(
                 "From sender@acmebio.example Tue Mar  4 10:15:00 2025\n\
-                 Message-ID: <order-{i}@acmebio.example>\n\
+                 Message-ID: <{prefix}-{i}@acmebio.example>\n\
                  From: sender@acmebio.example\n\
-                 Subject: message {i}\n\n{body}\n"
+                 Subject: message {i}\n\n{}\n",
+                body(i)
             )
             .as_bytes(),
         );
     }
+    mbox
+}
+
+#[test]
+fn message_order_any_worker_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Sizes vary so that chunks close on size as well as on count.
+    let mbox = mbox_of(150, "order", |i| {
+        "Stability data for lot {i}.\n".repeat(1 + (i * 37) % 400)
+    });
     let mbox_path = write(dir.path(), "mail/all.mbox", &mbox);
     for i in 0..40 {
         let message = format!(
@@ -458,4 +467,39 @@ fn foreign_or_newer_index_rebuilt() {
             "new store: query {query:?}"
         );
     }
+}
+
+#[test]
+fn wal_stays_bounded_during_import() {
+    const LIMIT: u64 = 2 * 1024 * 1024;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let mbox = mbox_of(3000, "wal", |i| {
+        format!("Line {i} of the stability report, lot {}.\n", i * 7).repeat(200)
+    });
+    let mbox_path = write(dir.path(), "big.mbox", &mbox);
+    let wal = regmail::store::search_path(&db).with_file_name("regmail.db-wal");
+    let mut store = Store::open(&db).expect("open");
+    let plan = regmail::import::plan(&[mbox_path]).expect("plan");
+    let options = regmail::import::ImportOptions {
+        batch_size: 64,
+        wal_limit: LIMIT,
+        ..Default::default()
+    };
+    let mut largest = 0;
+    let report = regmail::import::run(&mut store, plan, options, &mut |_| {
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    })
+    .expect("import");
+    assert_eq!(report.imported, 3000);
+    assert!(
+        mbox.len() as u64 > 8 * LIMIT,
+        "the export ({} bytes) must dwarf the limit",
+        mbox.len()
+    );
+    assert!(largest > 0, "the WAL was seen");
+    assert!(
+        largest < 4 * LIMIT,
+        "WAL grew to {largest} bytes with a limit of {LIMIT}"
+    );
 }
