@@ -168,7 +168,8 @@ fn plan_file(path: &Path, explicit: bool, plan: &mut Plan) -> Result<(), Error> 
         DetectedFormat::Empty => {
             plan.skipped.push(Skipped {
                 path: path.to_path_buf(),
-                reason: "empty file: it holds no messages".to_string(),
+                reason: "empty file: it contains no messages; check that the export finished"
+                    .to_string(),
                 explicit,
             });
             return Ok(());

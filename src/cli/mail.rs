@@ -190,6 +190,13 @@ fn print_report(report: &ImportReport) -> std::io::Result<()> {
             writeln!(out, "    {}: {}", s.path.display(), s.reason)?;
         }
     }
+    if report.found == 0 {
+        writeln!(
+            out,
+            "no messages found: give an mbox file, a Maildir, an .eml file or a folder of \
+             .eml files"
+        )?;
+    }
     Ok(())
 }
 

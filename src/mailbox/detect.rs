@@ -57,10 +57,59 @@ pub(crate) fn classify(head: &[u8], has_eml_extension: bool) -> DetectedFormat {
         }
         return DetectedFormat::Mbox;
     }
-    if starts_with_header_block(head) {
+    if starts_with_header_block(head) && has_mail_field(head) {
         return DetectedFormat::Eml;
     }
     DetectedFormat::Unknown
+}
+
+/// Returns true when the header block at the start of `head` (up to the first blank line,
+/// or all of `head`) names at least one field that email uses. Text such as OpenSSL's
+/// certificate dump (`Certificate:` then indented lines) also looks like header fields.
+fn has_mail_field(head: &[u8]) -> bool {
+    const FIELDS: &[&str] = &[
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "return-path",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "delivered-to",
+        "reply-to",
+        "sender",
+        "in-reply-to",
+        "references",
+        "envelope-to",
+        "dkim-signature",
+        "authentication-results",
+        "thread-topic",
+        "thread-index",
+        "importance",
+    ];
+    const PREFIXES: &[&str] = &["x-", "resent-", "arc-", "list-"];
+    for line in head.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            continue;
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return false;
+        };
+        let name = String::from_utf8_lossy(line[..colon].trim_ascii_end()).to_ascii_lowercase();
+        if FIELDS.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p)) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Returns true when `head` opens with at least one RFC 5322 header field (`Name: value`)
@@ -117,6 +166,30 @@ mod tests {
                 b"Hello world: this is prose\n",
                 false,
                 DetectedFormat::Unknown,
+            ),
+            (
+                "openssl certificate dump",
+                b"Certificate:\n    Data:\n        Version: 3 (0x2)\n-----BEGIN CERTIFICATE-----\n",
+                false,
+                DetectedFormat::Unknown,
+            ),
+            (
+                "fields without a mail field",
+                b"Name: value\nOther: value\n\nbody",
+                true,
+                DetectedFormat::Unknown,
+            ),
+            (
+                "mail field after others",
+                b"Name: value\r\nX-Mailer: test\r\n\r\nbody",
+                false,
+                DetectedFormat::Eml,
+            ),
+            (
+                "folded subject",
+                b"Subject: a\r\n long subject\r\nDate: x\r\n\r\n",
+                false,
+                DetectedFormat::Eml,
             ),
         ];
         for (name, head, eml_ext, expected) in cases {

@@ -119,6 +119,27 @@ const LIST_COLUMNS: &str =
      CASE WHEN EXISTS (SELECT 1 FROM message_deletions d WHERE d.message_id = m.id) \
      THEN 'deleted' ELSE m.status END";
 
+/// Returns true when the error FTS5 gave for `query` is worth reporting even though its
+/// words, quoted, find nothing. That is so when the query names a field that does not
+/// exist (`subjet:potency` gives "no such column: subjet") or uses FTS5 operators
+/// (parentheses, `*`, `^`, AND, OR, NOT, NEAR). Plain words with punctuation, such as
+/// `STN 125742-0001` (which FTS5 reads as a column `0001`) or `sponsor's`, just find
+/// nothing.
+pub(super) fn error_is_meant(query: &str, detail: &str) -> bool {
+    let names_field = detail
+        .strip_prefix("no such column: ")
+        .is_some_and(|column| {
+            query
+                .to_lowercase()
+                .contains(&format!("{}:", column.to_lowercase()))
+        });
+    let uses_operators = query.contains(['(', ')', '*', '^'])
+        || query
+            .split_whitespace()
+            .any(|word| matches!(word, "AND" | "OR" | "NOT" | "NEAR"));
+    names_field || uses_operators
+}
+
 /// Quotes every word of `query` so FTS5 reads it as plain text.
 pub(super) fn literal_query(query: &str) -> String {
     query
@@ -171,10 +192,15 @@ impl Store {
                 // words literally, so retry with each word quoted. When that finds nothing
                 // either, the error for the query as typed (an unknown column, say) is
                 // returned.
-                Err(err @ Error::InvalidQuery { .. }) if !query.contains('"') => {
+                Err(Error::InvalidQuery { detail, .. }) if !query.contains('"') => {
                     match self.search_messages(&literal_query(query), limit) {
-                        Ok(rows) if !rows.is_empty() => rows,
-                        _ => return Err(err),
+                        Ok(rows) if !rows.is_empty() || !error_is_meant(query, &detail) => rows,
+                        _ => {
+                            return Err(Error::InvalidQuery {
+                                query: query.to_string(),
+                                detail,
+                            })
+                        }
                     }
                 }
                 other => other?,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params_from_iter, Row};
 
-use super::messages::{literal_query, MessageDeletion};
+use super::messages::{error_is_meant, literal_query, MessageDeletion};
 use super::{Error, Store};
 use crate::message::Mailbox;
 
@@ -71,10 +71,14 @@ impl Store {
                 );
                 match self.select_queue(&sql, &[query.to_owned()]) {
                     // As in `list_messages`: `STN 125742/0` means the words literally, and
-                    // when the words find nothing the query's own error is reported.
+                    // the query's own error is reported only when `error_is_meant` says so.
                     Err(Error::InvalidQuery { detail, .. }) if !query.contains('"') => {
                         match self.select_queue(&sql, &[literal_query(query)]) {
-                            Ok(records) if !records.is_empty() => records,
+                            Ok(records)
+                                if !records.is_empty() || !error_is_meant(query, &detail) =>
+                            {
+                                records
+                            }
                             _ => {
                                 return Err(Error::InvalidQuery {
                                     query: query.to_owned(),

@@ -207,3 +207,27 @@ fn killed_import_rerun_completes() {
         .expect("search");
     assert_eq!(found.len(), MESSAGES, "every message in the search index");
 }
+
+#[test]
+fn folder_without_mail_is_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("regmail.db");
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("notes.txt"), "Meeting notes, not mail.\n").expect("write");
+    let output = regmail(&db, &["import", folder.to_str().expect("utf-8")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "a folder is not an error: {output:?}"
+    );
+    assert!(stdout.contains("found 0 messages"), "{stdout}");
+    assert!(
+        stdout.contains("no messages found: give an mbox file"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("notes.txt"),
+        "the skipped file is listed: {stdout}"
+    );
+}

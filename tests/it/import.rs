@@ -118,6 +118,13 @@ fn search_covers_subject_addresses_body_and_attachment_names() {
         ("STN 125742/0", &[1]),
         ("subject:quarterly", &[2]),
         ("nonexistentword", &[]),
+        // Punctuation that FTS5 reads as syntax: the words are searched literally, and a
+        // query that finds nothing is not an error.
+        ("potency-assay", &[1]),
+        ("assay-potency", &[]),
+        ("STN 125742-0001", &[]),
+        ("sponsor's", &[]),
+        ("125742/0", &[1]),
     ];
     for (query, expected) in cases {
         assert_eq!(found(&store, query), *expected, "query {query:?}");
