@@ -96,8 +96,12 @@ pub struct RawArgs {
     pub id: i64,
 }
 
-pub fn import(store: &mut Store, args: ImportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
-    let plan = import::plan(&args.paths)?;
+pub fn import(
+    store: &mut Store,
+    plan: import::Plan,
+    args: ImportArgs,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
     let options = ImportOptions {
         mbox_variant: match args.mbox_variant {
             MboxVariantArg::Mboxrd => MboxVariant::Mboxrd,

@@ -179,7 +179,12 @@ fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Import(args) => mail::import(&mut open_store(cli.db)?, args, quiet),
+        Command::Import(args) => {
+            // The paths are checked before the store is opened, so that a mistyped path
+            // leaves no new, empty store behind.
+            let plan = regmail::import::plan(&args.paths)?;
+            mail::import(&mut open_store(cli.db)?, plan, args, quiet)
+        }
         Command::List(args) => mail::list(&open_store(cli.db)?, args),
         Command::Search(args) => mail::search(&open_store(cli.db)?, args),
         Command::Show(args) => mail::show(&open_store(cli.db)?, args),

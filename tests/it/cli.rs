@@ -145,6 +145,12 @@ fn errors_name_the_value_and_exit_non_zero() {
         );
         assert!(!stderr.contains("panicked"), "{name}: panic printed");
     }
+
+    // A mistyped path leaves no store behind.
+    let fresh = dir.path().join("fresh.db");
+    let output = regmail(&fresh, &["import", missing.to_str().expect("utf-8")]);
+    assert!(!output.status.success(), "missing path fails");
+    assert!(!fresh.exists(), "no store created for a missing path");
 }
 
 #[test]
