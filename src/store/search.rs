@@ -42,6 +42,9 @@ CREATE TABLE search.search_deleted (
 /// Messages indexed per transaction when the index catches up with the store.
 const CATCH_UP_BATCH: i64 = 500;
 
+/// Messages to catch up on past which a notice is logged at the default level.
+const CATCH_UP_NOTICE: i64 = 2000;
+
 /// The text the full-text index contains for one message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchText {
@@ -416,6 +419,14 @@ impl Store {
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
+        if last - from > CATCH_UP_NOTICE {
+            // Shown by default: a rebuilt index of many messages takes seconds.
+            tracing::warn!(
+                messages = last - from,
+                index = %search_path(&self.path).display(),
+                "indexing messages for search, because the index file was missing or behind"
+            );
+        }
         let mut indexed = 0;
         while from < last {
             let to = (from + CATCH_UP_BATCH).min(last);
