@@ -303,9 +303,8 @@ struct Pending {
     search: Option<SearchText>,
 }
 
-/// Where the writer sends the index entries of stored messages: to a thread with a
-/// connection of its own to the index file, or, for an in-memory store, to the writer's
-/// own connection.
+/// Destination of the index entries of stored messages: a thread with a connection of its
+/// own to the index file, or, for an in-memory store, the writer's own connection.
 enum Index<'scope> {
     Thread {
         sender: mpsc::SyncSender<Vec<(i64, SearchText)>>,
@@ -358,7 +357,7 @@ const TAIL_BATCH: usize = 64;
 /// between its own transactions, which a restart on another connection would make fail.
 pub const WAL_LIMIT: u64 = 256 * 1024 * 1024;
 
-/// What a parsing worker hands the writer. `cost` is the share of the in-flight byte
+/// Output of a parsing worker for one job. `cost` is the share of the in-flight byte
 /// budget the item takes up until the writer has stored it.
 enum Item {
     Message { read: Box<ReadMessage>, cost: usize },
@@ -389,7 +388,7 @@ enum Job {
 const CHUNK_MESSAGES: usize = 16;
 const CHUNK_BYTES: usize = 2 * 1024 * 1024;
 
-/// The most parsing workers an import starts, whatever the core count.
+/// Maximum number of parsing workers an import starts, whatever the core count.
 const MAX_WORKERS: usize = 8;
 
 /// Imports the files of `plan` into `store`, calling `progress` after each batch. S/MIME

@@ -71,7 +71,7 @@ impl Store {
                 );
                 match self.select_queue(&sql, &[query.to_owned()]) {
                     // As in `list_messages`: `STN 125742/0` means the words literally, and
-                    // the query's own error is reported only when `error_is_meant` says so.
+                    // the query's own error is reported only when `error_is_meant` returns true.
                     Err(Error::InvalidQuery { detail, .. }) if !query.contains('"') => {
                         match self.select_queue(&sql, &[literal_query(query)]) {
                             Ok(records)

@@ -55,7 +55,7 @@ pub struct SearchText {
 }
 
 impl SearchText {
-    /// The text of a parsed message: subject, addresses, body and attachment names.
+    /// Returns the text of a parsed message: subject, addresses, body and attachment names.
     pub fn of(parsed: &ParsedMessage) -> Self {
         let mut text = SearchText::default();
         text.append(parsed);
@@ -118,7 +118,7 @@ pub(super) fn attach(conn: &Connection, store: &Path) -> Result<(), Error> {
         path: file.clone(),
         source,
     })?;
-    // journal_mode answers with the mode now in force.
+    // PRAGMA journal_mode returns the mode now in force as a row.
     conn.query_row("PRAGMA search.journal_mode = WAL", [], |_| Ok(()))?;
     conn.execute_batch("PRAGMA search.synchronous = NORMAL")?;
     let version: i64 = conn.query_row("PRAGMA search.user_version", [], |row| row.get(0))?;
@@ -294,7 +294,8 @@ pub(super) fn remove_deleted(tx: &Transaction<'_>, id: i64) -> Result<(), Error>
     Ok(())
 }
 
-/// The index text of stored message `id`, or none for a deleted or quarantined message.
+/// Returns the index text of stored message `id`, or none for a deleted or quarantined
+/// message.
 fn stored_search_text(tx: &Transaction<'_>, id: i64) -> Result<Option<SearchText>, Error> {
     let row = tx
         .prepare_cached(
@@ -354,8 +355,8 @@ fn stored_search_text(tx: &Transaction<'_>, id: i64) -> Result<Option<SearchText
 
 impl Store {
     /// Opens a connection of its own to the store and its index file, for indexing on
-    /// another thread during an import; returns `None` for an in-memory store, whose index
-    /// only this connection can reach.
+    /// another thread during an import. Returns `None` for an in-memory store, because
+    /// only this connection can reach its index.
     pub fn search_indexer(&self) -> Result<Option<SearchIndexer>, Error> {
         if self.path.as_os_str() == ":memory:" {
             return Ok(None);

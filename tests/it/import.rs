@@ -234,7 +234,7 @@ Content-Transfer-Encoding: base64\r\n\
 JVBERi0xLjQK\r\n\
 --b--\r\n";
 
-/// The sorted ids a search finds.
+/// Returns the sorted ids a search finds.
 fn found(store: &Store, query: &str) -> Vec<i64> {
     let mut ids: Vec<i64> = store
         .list_messages(Some(query), 100)
@@ -246,7 +246,7 @@ fn found(store: &Store, query: &str) -> Vec<i64> {
     ids
 }
 
-/// A store file holding `REPLY` (id 1) and `REPORT` (id 2), with its folder.
+/// Creates a store file with `REPLY` (id 1) and `REPORT` (id 2), and returns its folder.
 fn store_file_with_two() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("regmail.db");
@@ -304,8 +304,8 @@ fn search_index_file_rebuilt() {
 #[test]
 fn interrupted_deletion_finished_at_open() {
     let (_dir, db) = store_file_with_two();
-    // A deletion that reached the store but not the index. The row stands in for the
-    // task that deleted it, so foreign keys are off on this connection.
+    // A deletion that reached the store but not the index. No task exists with the
+    // row's task id, so foreign keys are off on this connection.
     {
         let conn = rusqlite::Connection::open(&db).expect("open store");
         conn.execute_batch(
@@ -341,7 +341,7 @@ fn interrupted_deletion_finished_at_open() {
     );
 }
 
-/// An mbox of `count` messages with Message-IDs `<{prefix}-{i}@acmebio.example>`, subject
+/// Builds an mbox of `count` messages with Message-IDs `<{prefix}-{i}@acmebio.example>`, subject
 /// `message {i}` and the body `body(i)`.
 fn mbox_of(count: usize, prefix: &str, body: impl Fn(usize) -> String) -> Vec<u8> {
     let mut mbox = Vec::new();
